@@ -1,0 +1,1 @@
+"""One module per area of the site; see :func:`hub.web.create_app`."""

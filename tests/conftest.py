@@ -1,0 +1,69 @@
+"""Shared fixtures: a config over a temporary data directory, stores opened on
+it, and the project's copies of the recorded corpus, seeds and W3C suite."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hub.settings import Config, load_config
+from hub.store import GraphStore, open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = FIXTURES / "corpus"
+SEEDS = FIXTURES / "seeds"
+W3C = FIXTURES / "w3c"
+
+
+def require_service(what: str) -> None:
+    """Skip a test that needs a service missing here; fail instead in CI
+    (``OGH_REQUIRE_SERVICES=1``), where ``.ci/run`` installs every service."""
+    if os.environ.get("OGH_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{what} is required in CI but is not available")
+    pytest.skip(f"{what} is not available here")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def config(data_dir: Path) -> Config:
+    return load_config(overrides={"hub.data_dir": str(data_dir), "http.min_interval": 0.0})
+
+
+@pytest.fixture
+def writer(config: Config) -> Iterator[GraphStore]:
+    store = open_store(config, write=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def reader(config: Config) -> Iterator[GraphStore]:
+    store = open_store(config)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """Where tests write artefacts worth looking at (screenshots, reports)."""
+    path = Path(__file__).parent / "output"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def has(program: str) -> bool:
+    return shutil.which(program) is not None
