@@ -123,6 +123,13 @@ class HarvestContext:
                     return None
             return None
 
+    def get_page(self, url: str, parse: Callable[[Page], T],
+                 accept: str | None = None) -> tuple[Page, T] | None:
+        """Like :meth:`get`, with the page that was parsed: the last good copy
+        when the new body could not be parsed (its time of retrieval is the
+        one the records must keep)."""
+        return self.get(url, lambda page: (page, parse(page)), accept=accept)
+
     def get_json(self, url: str) -> Any:
         return self.get(url, Page.json, accept="application/json")
 

@@ -162,10 +162,10 @@ def _json_url(url: str) -> str:
 
 
 def _rss(ctx: HarvestContext, url: str, topics: dict[int, Topic]) -> None:
-    page = ctx.fetch(url, accept="application/rss+xml")
-    feed = ctx.get(url, parse_feed, accept="application/rss+xml") if page is not None else None
-    if feed is None or page is None:
+    got = ctx.get_page(url, parse_feed, accept="application/rss+xml")
+    if got is None:
         return
+    page, feed = got
     for entry in feed.entries:
         link = entry.get("link") or ""
         topic_id = _topic_id(link)
@@ -194,11 +194,11 @@ def _topic_json(page: Page) -> dict[str, Any]:
 
 def _topic(ctx: HarvestContext, topic: Topic, queue: dict[int, Topic] | None) -> Iterator[Record]:
     url = topic_json_url(ctx, topic)
-    page = ctx.fetch(url, accept="application/json")
-    data = ctx.get(url, _topic_json, accept="application/json") if page is not None else None
-    if data is None or page is None:
+    got = ctx.get_page(url, _topic_json, accept="application/json")
+    if got is None:
         yield from _listed(ctx, topic)
         return
+    page, data = got
     topic.slug = data.get("slug") or topic.slug
     posts = {p["id"]: p for p in data["post_stream"].get("posts") or []
              if isinstance(p, dict) and isinstance(p.get("id"), int)}
@@ -229,11 +229,13 @@ def topic_records(ctx: HarvestContext, topic: Topic, data: dict[str, Any], posts
     records: list[Post] = []
     texts: list[str] = []
     authors: list[str] = []
+    elsewhere: list[str] = []
     for p in posts:
         cooked = BeautifulSoup(p.get("cooked") or "", "lxml")
         for link in html.links(cooked, web_url):
-            if not ctx.allowed(link):
+            if not ctx.allowed(link) and link not in elsewhere:
                 ctx.link(link)
+                elsewhere.append(link)
         text = html.text_of(cooked)
         author = (p.get("name") or "").strip() or p.get("username")
         if author and author not in authors:
@@ -246,17 +248,18 @@ def topic_records(ctx: HarvestContext, topic: Topic, data: dict[str, Any], posts
     created = london_date(data.get("created_at") or topic.created)
     yield from _records(ctx, common, web_url, title, opening or "", opening_text, "\n\n".join(texts),
                         created, london_date(data.get("last_posted_at")), authors, records,
-                        data.get("like_count"), jurisdiction)
+                        data.get("like_count"), jurisdiction, elsewhere)
 
 
 def _records(ctx: HarvestContext, common: dict[str, Any], web_url: str, title: str, opening_html: str,
              opening_text: str, text: str, created: dt.date | None, modified: dt.date | None,
-             authors: list[str], posts: list[Post], likes: Any, jurisdiction: str) -> Iterator[Record]:
+             authors: list[str], posts: list[Post], likes: Any, jurisdiction: str,
+             links: list[str]) -> Iterator[Record]:
     options = _options(ctx)
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
     meeting = None
     meeting_record = None
-    if readouts.is_meeting(title, opening_text, [], options):
+    if readouts.is_meeting(title, opening_text, [], options, created):
         day = readouts.meeting_date(title, opening_text, created)
         if day is not None:
             body = readouts.meeting_body(options, title, opening_text, ctx.source.publisher)
@@ -286,7 +289,7 @@ def _records(ctx: HarvestContext, common: dict[str, Any], web_url: str, title: s
         jurisdiction=jurisdiction, publisher=ctx.source.publisher, published=created,
         modified=modified, authors=authors, posts=posts,
         likes=likes if isinstance(likes, int) else None, plans=plans,
-        meetings=[meeting] if meeting else [], links=sorted(ctx.links))
+        meetings=[meeting] if meeting else [], links=links)
 
 
 def _listed(ctx: HarvestContext, topic: Topic) -> Iterator[Record]:
@@ -304,7 +307,7 @@ def _listed(ctx: HarvestContext, topic: Topic) -> Iterator[Record]:
     common = {"source_url": source, "fetched_at": fetched, "page_url": topic_web_url(ctx, topic)}
     yield from _records(ctx, common, topic_web_url(ctx, topic), topic.title or "", opening_html,
                         opening_text, opening_text, london_date(topic.created), None, [], [],
-                        topic.listed.get("like_count"), ctx.source.jurisdiction)
+                        topic.listed.get("like_count"), ctx.source.jurisdiction, [])
 
 
 def _likes(post: dict[str, Any]) -> int | None:

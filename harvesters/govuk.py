@@ -124,8 +124,8 @@ def _search(ctx: HarvestContext, url: str, queue: dict[str, Listed], follow: boo
     pages = 0
     while url and pages < MAX_SEARCH_PAGES:
         pages += 1
-        page = ctx.fetch(url, accept="application/json")
-        data = ctx.get_json(url) if page is not None else None
+        got = ctx.get_page(url, Page.json, accept="application/json")
+        page, data = got if got else (None, None)
         if not isinstance(data, dict):
             if data is not None:
                 ctx.error(url, "cannot read: a Search API page is a JSON object with 'results'")
@@ -181,10 +181,10 @@ def _parse_feed(page: Page) -> Any:
 
 
 def _atom(ctx: HarvestContext, url: str, queue: dict[str, Listed]) -> None:
-    page = ctx.fetch(url, accept="application/atom+xml")
-    feed = ctx.get(url, _parse_feed, accept="application/atom+xml") if page is not None else None
-    if feed is None:
+    got = ctx.get_page(url, _parse_feed, accept="application/atom+xml")
+    if got is None:
         return
+    page, feed = got
     for entry in feed.entries:
         link = entry.get("link") or ""
         if not ctx.allowed(link):
@@ -194,7 +194,7 @@ def _atom(ctx: HarvestContext, url: str, queue: dict[str, Listed]) -> None:
         queue.setdefault(path, Listed(
             path=path, title=entry.get("title"), description=html.text_of(
                 BeautifulSoup(entry.get("summary", ""), "lxml")) or None,
-            date=entry.get("updated"), listing_url=url, fetched_at=page.fetched_at if page else None))
+            date=entry.get("updated"), listing_url=url, fetched_at=page.fetched_at))
 
 
 def _listed_document(ctx: HarvestContext, listed: Listed) -> Iterator[Record]:
@@ -223,8 +223,8 @@ def _web_url(ctx: HarvestContext, path: str) -> str:
 
 def _content(ctx: HarvestContext, url: str, queue: dict[str, Listed], listed: Listed | None,
              follow: bool) -> Iterator[Record]:
-    page = ctx.fetch(url, accept="application/json")
-    item = ctx.get_json(url) if page is not None else None
+    got = ctx.get_page(url, Page.json, accept="application/json")
+    page, item = got if got else (None, None)
     if page is None or item is None:
         if listed is not None:
             yield from _listed_document(ctx, listed)
@@ -260,10 +260,9 @@ def content_records(ctx: HarvestContext, page: Page, item: dict[str, Any]) -> It
     document_type = item.get("document_type") or item.get("schema_name")
     published = london_date(item.get("first_published_at") or details.get("first_public_at"))
     modified = london_date(item.get("public_updated_at"))
-    for a in body.find_all("a", href=True) if body is not None else []:
-        target = urljoin(web_url, a["href"])
-        if not ctx.allowed(target):
-            ctx.link(target)
+    elsewhere = [u for u in (html.links(body, web_url) if body is not None else []) if not ctx.allowed(u)]
+    for target in elsewhere:
+        ctx.link(target)
 
     plan = _plan_of(ctx, item)
     doc_plans = [plan] if plan else _plans_named(ctx, f"{title or ''}\n{text}")
@@ -285,7 +284,7 @@ def content_records(ctx: HarvestContext, page: Page, item: dict[str, Any]) -> It
         doc_type=doc_type, jurisdiction=ctx.source.jurisdiction,
         publisher=publisher, published=published, modified=modified, plans=doc_plans,
         meetings=[meeting.ref] if meeting else [],
-        language=item.get("locale") or "en", links=sorted(ctx.links),
+        language=item.get("locale") or "en", links=elsewhere,
     )
     if meeting is not None:
         yield meeting
@@ -385,7 +384,10 @@ def _leads(text: str, acronyms: dict[str, str]) -> list[str]:
     m = _LED_BY.search(text or "")
     if not m:
         return []
-    who = re.split(r",\s*which\b|,\s*who\b", m.group("who"))[0]
+    who, *rest = re.split(r",\s*(?:which|who)\s+(?:brings together|bring together|includes|include)\s+",
+                          m.group("who"), maxsplit=1)
+    who = re.split(r",\s*which\b|,\s*who\b", who)[0]
+    members = re.sub(r"^the\s+", "", rest[0].strip()) if rest else None
     out = []
     for part in re.split(r"\s+(?:with|together with|and with)\s+(?:the\s+)?", who):
         name = re.sub(r"^(?:the)\s+", "", part.strip(), flags=re.IGNORECASE)
@@ -394,6 +396,8 @@ def _leads(text: str, acronyms: dict[str, str]) -> list[str]:
         name = acronyms.get(name, name)
         if name:
             out.append(name)
+    if members and len(out) == 1:  # "the X, which brings together the Y and Z": X (Y and Z)
+        out[0] = f"{out[0]} ({members})"
     return out
 
 

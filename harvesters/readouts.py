@@ -68,14 +68,15 @@ def names_a_body(options: dict[str, Any], title: str) -> bool:
     return any(pattern.search(title) for pattern, _ in configured_bodies(options))
 
 
-def is_meeting(title: str, text: str, categories: list[str], options: dict[str, Any]) -> bool:
+def is_meeting(title: str, text: str, categories: list[str], options: dict[str, Any],
+               reference: dt.date | None = None) -> bool:
     """A read-out or notes of a meeting (by title or category), a post whose
     title names a meeting body and whose text opens with the day, or an
     announcement with a "When:" line."""
     wanted = {c.lower() for c in options.get("meeting_categories") or []}
     if READOUT_TITLE.search(title) or wanted & {c.lower() for c in categories}:
         return True
-    if names_a_body(options, title) and find_dates(text[:200]):
+    if names_a_body(options, title) and find_dates(text[:200], reference):
         return True
     return bool(WHEN_LINE.search(text[:TOP * 2]) and re.search(r"\bmeeting\b", text, re.IGNORECASE))
 
@@ -99,11 +100,11 @@ def meeting_date(title: str, text: str, reference: dt.date | None) -> dt.date | 
 def stated_date(text: str, verb: str, reference: dt.date | None) -> dt.date | None:
     """The date after "published on", "came out on" ... (``verb`` a regular
     expression)."""
-    m = re.search(r"\b(?:" + verb + r")\s+(?:on\s+)?(?P<rest>.{0,60})", text, re.IGNORECASE)
-    if not m:
-        return None
-    dates = find_dates(m.group("rest"), reference)
-    return dates[0].date if dates and dates[0].start < 25 else None
+    for m in re.finditer(r"\b(?:" + verb + r")\s+(?:on\s+)?(?P<rest>.{0,60})", text, re.IGNORECASE):
+        dates = find_dates(m.group("rest"), reference)
+        if dates and dates[0].start < 25:
+            return dates[0].date
+    return None
 
 
 @dataclass

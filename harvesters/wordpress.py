@@ -208,10 +208,10 @@ def _rest_json(page: Page) -> Any:
 
 
 def _rest_listing(ctx: HarvestContext, url: str, listing: Listing, follow: bool) -> list[Item]:
-    page = ctx.fetch(url, accept="application/json")
-    data = ctx.get(url, _rest_json, accept="application/json") if page is not None else None
-    if data is None or page is None:
+    got = ctx.get_page(url, _rest_json, accept="application/json")
+    if got is None:
         return []
+    page, data = got
     type_ = _rest_type(url)
     entries = data if isinstance(data, list) else [data]
     items = []
@@ -295,10 +295,10 @@ def _permalink(ctx: HarvestContext, url: str, listing: Listing) -> None:
 
 def _html_page(ctx: HarvestContext, url: str, listing: Listing) -> None:
     """A page the REST API does not know: read as HTML (title, main text, dates)."""
-    page = ctx.fetch(url)
-    document = ctx.get(url, html.soup) if page is not None else None
-    if document is None or page is None:
+    got = ctx.get_page(url, html.soup)
+    if got is None:
         return
+    page, document = got
     metadata = html.meta(document)
     main = document.find("article") or document.find("main") or document.body
     listing.add(Item(
@@ -329,10 +329,10 @@ def _feed(ctx: HarvestContext, url: str, listing: Listing, follow: bool) -> None
     first_count: int | None = None
     number = 1
     while url:
-        page = ctx.fetch(url, accept="application/rss+xml")
-        feed = ctx.get(url, parse_feed, accept="application/rss+xml") if page is not None else None
-        if feed is None or page is None:
+        got = ctx.get_page(url, parse_feed, accept="application/rss+xml")
+        if got is None:
             return
+        page, feed = got
         new = 0
         for entry in feed.entries:
             item = _feed_item(entry, page)
@@ -411,16 +411,16 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
     title = item.title or ""
     published = item.date.astimezone(dt.UTC) if item.date else None
     day = london_date(published.isoformat()) if published else None
-    for link in html.links(body, item.link):
-        if not ctx.allowed(link):
-            ctx.link(link)
+    elsewhere = [u for u in html.links(body, item.link) if not ctx.allowed(u)]
+    for link in elsewhere:
+        ctx.link(link)
     common = {"source_url": item.source_url, "fetched_at": item.fetched_at, "page_url": item.link}
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
 
     meeting: MeetingRef | None = None
     meeting_record: Meeting | None = None
     commitments: list[Commitment] = []
-    if content and readouts.is_meeting(title, text, _category_names(item), options):
+    if content and readouts.is_meeting(title, text, _category_names(item), options, day):
         when = readouts.meeting_date(title, text, day)
         if when is not None:
             body_of = readouts.meeting_body(options, title, text, ctx.source.publisher)
@@ -461,7 +461,7 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
         jurisdiction=jurisdiction, publisher=ctx.source.publisher,
         published=day, modified=london_date(item.modified.isoformat()) if item.modified else None,
         authors=_authors(item), posts=_posts(item), plans=plans,
-        meetings=[meeting] if meeting else [], links=sorted(ctx.links),
+        meetings=[meeting] if meeting else [], links=elsewhere,
     )
     if meeting_record is not None:
         yield meeting_record

@@ -19,9 +19,9 @@ BAR = 24
 class Progress:
     """A progress bar per source on a terminal; nothing when not a terminal."""
 
-    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream=None) -> None:  # type: ignore[no-untyped-def]
+        self.stream = stream or sys.stderr  # looked up now: sys.stderr may have been replaced
+        self.tty = self.stream.isatty()
         self.counts: dict[str, dict[str, int]] = {}
         self.lock = threading.Lock()
 
