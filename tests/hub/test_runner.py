@@ -44,7 +44,7 @@ def pages_config(tmp_path: Path, data_dir: Path, monkeypatch):
     (folder / "sources.toml").write_text(SOURCES)
     monkeypatch.setenv("OGH_CONFIG", str(folder))
     monkeypatch.setenv("OGH_HOME", str(data_dir))
-    return load_config(folder, overrides={"hub.data_dir": str(data_dir)})
+    return load_config(folder, overrides={"hub.data_dir": str(data_dir), "http.backoff": 0.01})
 
 
 @pytest.fixture
