@@ -55,7 +55,7 @@ class Report:
                 lines.append(f"    path:  {f.path}")
             if f.value:
                 lines.append(f"    value: {f.value}")
-        counts = {}
+        counts: dict[str, int] = {}
         for f in self.findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1
         lines.append(", ".join(f"{n} {s.lower()}(s)" for s, n in sorted(counts.items())))

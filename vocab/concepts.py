@@ -40,17 +40,16 @@ def _graph(path: Path) -> Graph:
 def _index(path: Path, scheme: str) -> dict[str, tuple[URIRef, ...]]:
     graph = _graph(path)
     index: dict[str, list[URIRef]] = {}
-    for concept in sorted(graph.subjects(SKOS.inScheme, URIRef(scheme))):
-        assert isinstance(concept, URIRef)
+    members = [c for c in graph.subjects(SKOS.inScheme, URIRef(scheme)) if isinstance(c, URIRef)]
+    for concept in sorted(members):
         labels = [
-            *graph.objects(concept, SKOS.prefLabel),
-            *graph.objects(concept, SKOS.altLabel),
-            *graph.objects(concept, SKOS.hiddenLabel),
-            *graph.objects(concept, SKOS.notation),
+            str(label)
+            for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SKOS.notation)
+            for label in graph.objects(concept, p)
         ]
         labels.append(str(concept).rsplit("/", 1)[-1].replace("-", " "))
         for label in labels:
-            key = normalise(str(label))
+            key = normalise(label)
             if key and concept not in index.setdefault(key, []):
                 index[key].append(concept)
     return {k: tuple(v) for k, v in index.items()}
