@@ -15,7 +15,8 @@ from rdflib import namespace as rns
 import hub
 import vocab
 from hub.mapping import map_records
-from tests.vocab.samples import full_records, minimal_records
+from hub.provenance import RunResult, run_triples
+from tests.vocab.samples import FETCHED, full_records, minimal_records
 from vocab import DEF, OGH, ONTOLOGY
 
 # The namespaces are reached through rdflib.namespace (rns): DefinedNamespace
@@ -151,16 +152,22 @@ def _namespace_attributes(path: Path) -> set[tuple[str, str]]:
     return found
 
 
-HUB_MODULES = [Path(hub.__file__).parent / name for name in ("mapping.py", "entities.py")]
+ROOT = Path(hub.__file__).parent.parent
+HUB_MODULES = sorted([*(ROOT / "hub").rglob("*.py"), *(ROOT / "harvesters").rglob("*.py")])
 
 
-@pytest.mark.parametrize("module", HUB_MODULES, ids=lambda p: p.name)
+def test_the_mapping_entities_and_provenance_use_vocabulary_terms() -> None:
+    for name in ("mapping.py", "entities.py", "provenance.py"):
+        assert _namespace_attributes(ROOT / "hub" / name), f"no vocabulary terms found in hub/{name}"
+
+
+@pytest.mark.parametrize("module", HUB_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_terms_used_by_the_hub_exist(module: Path) -> None:
-    """Every ogh: term the mapping and the entity reader use is declared in the
-    ontology, and every external term is a term of its vocabulary."""
+    """Every ogh: term the hub's code uses (the mapping, the entity reader, the
+    provenance of runs...) is declared in the ontology, and every external term
+    is a term of its vocabulary."""
     g = ontology()
     used = _namespace_attributes(module)
-    assert used, f"no vocabulary terms found in {module.name}"
     for ns_name, term in sorted(used):
         if ns_name == "OGH":
             assert (OGH[term], rns.RDF.type, None) in g, f"{module.name} uses ogh:{term}, not in the ontology"
@@ -170,8 +177,15 @@ def test_terms_used_by_the_hub_exist(module: Path) -> None:
 
 
 def _mapped() -> Graph:
+    """What the mapping makes of the sample records, and a harvest run as the
+    provenance graph records it."""
     g = Graph()
     for t in map_records([*full_records(), *minimal_records()]):
+        g.add(t)
+    run = RunResult(source="govuk", started=FETCHED, ended=FETCHED, outcome="failed", reason="no plans",
+                    entities={"ActionPlan": 3}, failed=1,
+                    errors=[{"url": "https://www.gov.uk/x", "status": 500, "reason": "Server Error"}])
+    for t in run_triples(run):
         g.add(t)
     return g
 
@@ -188,10 +202,11 @@ def test_mapped_records_use_only_declared_or_known_terms() -> None:
         else:
             ns = next((ns for base, ns in KNOWN.items() if str(term).startswith(base)), None)
             assert ns is not None and term in ns, f"the mapping writes {term}, from no known vocabulary"
-    # the sample records reach every class the mapping can write
-    assert {OGH.ActionPlan, OGH.Commitment, OGH.Milestone, OGH.Meeting, OGH.Document, OGH.Post,
-            OGH.Body, OGH.Person, OGH.Attendee, OGH.AttendanceCount, OGH.CommitmentUpdate,
-            OGH.ThemeDecision, OGH.TimelineEvent, OGH.ThematicGroup} <= classes
+    # the samples reach every class the hub writes
+    assert {OGH.HarvestRun, OGH.HarvestError, OGH.ActionPlan, OGH.Commitment, OGH.Milestone,
+            OGH.Meeting, OGH.Document, OGH.Post, OGH.Body, OGH.Person, OGH.Attendee,
+            OGH.AttendanceCount, OGH.CommitmentUpdate, OGH.ThemeDecision, OGH.TimelineEvent,
+            OGH.ThematicGroup} <= classes
 
 
 def test_mapped_literals_have_the_datatypes_the_ontology_gives() -> None:
@@ -216,4 +231,5 @@ def test_mapped_literals_have_the_datatypes_the_ontology_gives() -> None:
             assert o.datatype == expected, f"{p} ranges over {expected}; {s} has {o!r}"
         checked.add(p)
     assert {OGH.attendeesTotal, OGH.number, OGH.themeLabel, OGH.documentType, OGH.irmVerifiable,
-            OGH.dueDate, OGH.retrievedAt, OGH.present, OGH.datePrecision} <= checked
+            OGH.dueDate, OGH.retrievedAt, OGH.present, OGH.datePrecision, OGH.url, OGH.httpStatus,
+            OGH.entityCount, OGH.runOutcome, OGH.source, OGH.reason} <= checked

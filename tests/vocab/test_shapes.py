@@ -17,6 +17,7 @@ from rdflib import namespace as rns
 from harvesters import records as r
 from hub import ids
 from hub.mapping import map_records
+from hub.provenance import RunResult, run_triples
 from hub.terms import Triple
 from hub.validate import Report, shapes_graph, validate_triples
 from hub.vocabgraph import vocabulary_graph
@@ -131,9 +132,18 @@ def test_records_with_only_required_fields_conform_with_the_expected_warnings() 
     }
 
 
-def test_a_harvest_run_record_conforms() -> None:
-    report = validate_triples(list(harvest_run()))
+@pytest.mark.parametrize(("outcome", "reason"), [
+    ("succeeded", None), ("unchanged", None), ("failed", "2 commitments found, at least 5 expected"),
+])
+def test_harvest_runs_as_the_runner_records_them_conform(outcome: str, reason: str | None) -> None:
+    report = validate_triples(list(harvest_run(outcome, reason)))
     assert report.findings == [], report.text()
+
+
+def test_a_failed_run_that_does_not_say_why_is_a_warning() -> None:
+    report = validate_triples(list(harvest_run("failed")))
+    assert report.conforms
+    assert [f.shape for f in report.findings] == [SHAPE + "FailedRunSaysWhy"]
 
 
 # ------------------------------------------------------- broken data fails
@@ -302,6 +312,8 @@ def test_a_registered_body_named_by_another_jurisdiction_stays_where_it_is() -> 
     (lambda g, run: g.set((run, rns.PROV.endedAtTime,
                            Literal("2026-01-05T09:00:00+00:00", datatype=rns.XSD.dateTime))),
      "HarvestRun-endAfterStart", "ended before it started"),
+    (lambda g, run: g.set((URIRef(f"{run}/count/Meeting"), OGH.entityCount, Literal("eight"))),
+     "EntityCount-value", "(xsd:integer)"),
     (lambda g, run: g.set((next(g.objects(run, OGH.harvestError)), OGH.httpStatus, Literal(42))),
      "HarvestError-httpStatus", "from 100 to 599"),
 ])
@@ -329,28 +341,16 @@ def _one(kind: type) -> r.Record:
     return next(rec for rec in full_records() if type(rec) is kind)
 
 
-def harvest_run() -> Graph:
-    """A run as the harvest runner records it in the provenance graph."""
-    started = dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC)
-    run = ids.harvest_run("ukogn", started)
-    error = URIRef(f"{run}/error/1")
+def harvest_run(outcome: str = "succeeded", reason: str | None = None) -> Graph:
+    """A run as hub.provenance records it in the provenance graph."""
+    run = RunResult(
+        source="ukogn", started=FETCHED, ended=FETCHED + dt.timedelta(seconds=72), outcome=outcome,
+        reason=reason, fetched=12, not_modified=30, failed=1,
+        entities={"Meeting": 8, "Document": 2, "Commitment": 22},
+        errors=[{"url": "https://opengovernment.org.uk/missing page/", "status": 404,
+                 "reason": "Not Found: the page has moved or been removed"}],
+    )
     g = Graph()
-    for p, o in (
-        (rns.RDF.type, OGH.HarvestRun),
-        (OGH.source, Literal("ukogn")),
-        (rns.PROV.startedAtTime, Literal(started.isoformat(), datatype=rns.XSD.dateTime)),
-        (rns.PROV.endedAtTime, Literal("2026-01-05T09:31:12+00:00", datatype=rns.XSD.dateTime)),
-        (rns.PROV.generated, ids.source_graph("ukogn")),
-        (OGH.runOutcome, Literal("partial")),
-        (OGH.documentsFetched, Literal(12)),
-        (OGH.documentsNotModified, Literal(30)),
-        (OGH.documentsFailed, Literal(1)),
-        (OGH.entityCount, Literal(57)),
-        (OGH.harvestError, error),
-    ):
-        g.add((run, p, o))
-    g.add((error, rns.RDF.type, OGH.HarvestError))
-    g.add((error, OGH.url, Literal("https://opengovernment.org.uk/missing/", datatype=rns.XSD.anyURI)))
-    g.add((error, OGH.httpStatus, Literal(404)))
-    g.add((error, OGH.reason, Literal("Not Found: the page has moved or been removed")))
+    for t in run_triples(run):
+        g.add(t)
     return g
