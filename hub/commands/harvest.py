@@ -20,8 +20,9 @@ class Progress:
     """A progress bar per source on a terminal; nothing when not a terminal."""
 
     def __init__(self, stream=None) -> None:  # type: ignore[no-untyped-def]
-        self.stream = stream or sys.stderr  # looked up now: sys.stderr may have been replaced
-        self.tty = self.stream.isatty()
+        stream = stream or sys.stderr
+        self.stream = stream
+        self.tty = stream.isatty()
         self.counts: dict[str, dict[str, int]] = {}
         self.lock = threading.Lock()
 
