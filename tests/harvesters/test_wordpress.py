@@ -232,7 +232,7 @@ def test_any_wordpress_site_through_its_options(tmp_path) -> None:
             {"pattern": r"steering board", "name": "Example Steering Board", "kind": "steering-group"}]})
     with ReplayServer(tmp_path / "corpus") as server:
         result = harvest_source(config, source, rewrite=server.url)
-        asked = [url for url, _, _ in server.requests if not url.endswith("robots.txt")]
+        asked = [entry[0] for entry in server.requests if not entry[0].endswith("robots.txt")]
     assert result.outcome == "succeeded", result.reason
     assert f"{SITE}/wp-json/wp/v2/posts?per_page=2&page=2" in asked  # X-WP-TotalPages followed
     assert result.entities["Document"] == 4

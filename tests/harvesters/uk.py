@@ -43,8 +43,7 @@ def harvest_ok(config: Config, replay: Any, *sources: str, urls: list[str] | Non
 
 def requested(replay: Any) -> list[tuple[str, int]]:
     """(URL, status) of every request since the last harvest, robots.txt aside."""
-    return [(url, status) for url, _method, status in replay.requests
-            if not url.endswith("/robots.txt")]
+    return [(entry[0], entry[2]) for entry in replay.requests if not entry[0].endswith("/robots.txt")]
 
 
 def source_graph(config: Config, source: str) -> Graph:
