@@ -58,8 +58,7 @@ _MIXED_HEADING = re.compile(
 _CIVIL_SOCIETY_ROLE = re.compile(
     r"\b(?:civil society|network|ogn|cso|ngo|charity|charitable|campaign\w*|alliance|coalition|"
     r"trust|foundation|institute|society|association|cic|co-operative|cooperative|"
-    r"community council|third sector|voluntary|international|university|academic|"
-    r"think tank|citizens?|involve)\b", re.I)
+    r"community council|third sector|voluntary|international|think tank|citizens?|involve)\b", re.I)
 #: ... and in government
 _GOVERNMENT_ROLE = re.compile(
     r"\b(?:minister\w*|ministry|government|department|dept|cabinet office|council(?:lor)?|cllr|"
@@ -329,9 +328,45 @@ def list_attendance(doc: Doc | str, default_sector: str = "other") -> tuple[Atte
                     chairs.append(member.name)
             j += 1
         i = max(j, i + 1)
+    for block in blocks:
+        m = _INLINE_LIST.match(block.text) if block.kind in ("para", "heading") else None
+        if not m:
+            continue
+        heading = m.group("label").strip()
+        heading_sector = sector_of_heading(heading) if not _MIXED_HEADING.search(heading) else None
+        for entry in split_inline(m.group("rest")):
+            people, chair = parse_entry(entry, heading, heading_sector, default_sector,
+                                        _heading_status(heading))
+            attendees.extend(people)
+            if chair and people[0].status == "present" and people[0].name:
+                chairs.append(people[0].name)
     if not attendees:
         return None, chairs
     return count(attendees), chairs
+
+
+_INLINE_LIST = re.compile(
+    r"^(?P<label>present|attendees|attending|in attendance|also (?:present|attending|in attendance)|"
+    r"apologies(?: received)?|members present|witnesses|officials present)\s*[:\-–]\s*(?P<rest>\S.+)$",
+    re.I)
+
+
+def split_inline(text: str) -> list[str]:
+    """"Jane Smith (Chair), Sam Lee, Cabinet Office, and Ann Bell" as entries:
+    semicolons separate entries when there are any; otherwise commas and a
+    last "and" do, and a part that is not a name is the role of the one before."""
+    text = text.strip().rstrip(".")
+    if ";" in text:
+        return [p.strip() for p in text.split(";") if p.strip()]
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", text) if p.strip()]
+    entries: list[str] = []
+    for part in parts:
+        bare = _PAREN_AT_END.sub("", _CHAIR_PREFIX.sub("", part)).strip()
+        if is_person_name(bare) or not entries:
+            entries.append(part)
+        else:
+            entries[-1] = f"{entries[-1]}, {part}"
+    return entries
 
 
 def _next_has_entries(blocks: list[Block], j: int) -> bool:

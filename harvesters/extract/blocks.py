@@ -245,6 +245,22 @@ def _is_text_heading(line: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit())
 
 
+def _heads_lines(line: str, first: bool) -> bool:
+    """A line of a paragraph of several lines that is a heading of its own."""
+    if len(line) > 80:
+        return False
+    if line.endswith(":"):
+        return _is_text_heading(line[:-1])
+    letters = re.sub(r"[^A-Za-z]", "", line)
+    if len(letters) >= 4 and letters.isupper():
+        return True
+    numbering = _NUMBERED.match(line)
+    if numbering and len(line) <= 60 and _is_text_heading(line[numbering.end():]):
+        return True
+    return first and len(line) <= 50 and len(line.split()) <= 8 and _is_text_heading(line) \
+        and not re.search(r"\b(?:the|a|of|and|to|in|for|with|on|at|by)$", line, re.I)
+
+
 def parse_text(text: str) -> Doc:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     paragraphs: list[list[str]] = []
@@ -285,6 +301,11 @@ def parse_text(text: str) -> Doc:
                 item = clean(stripped[bullet.end():])
                 if item:
                     blocks.append(Block("item", item, level=depth))
+                continue
+            if len(para) > 1 and _heads_lines(stripped, first=not pending and line is para[0]):
+                # "Present:", "1. Welcome", "OPEN GOVERNMENT NETWORK" over the lines it heads
+                flush()
+                blocks.append(Block("heading", stripped, level=TEXT_HEADING + 1))
                 continue
             if pending and (pending_indent != indent and _NUMBERED.match(stripped)):
                 flush()

@@ -77,7 +77,7 @@ def is_meeting_document(doc: Doc, title: str | None, ctx: Context) -> bool:
     if title and _MEETING_TITLE.search(title):
         return True
     top = doc.blocks[:12]
-    if any(b.kind != "heading" and _MEETING_TITLE.search(b.text) and len(b.text) < 160 for b in top[:3]):
+    if any(_MEETING_TITLE.search(b.text) and len(b.text) < 160 for b in top[:4]):
         return True
     has_chair_label = any(_CHAIR_LABEL.match(b.text) for b in top)
     has_when = any(_DATE_LABEL.match(b.text) and re.match(r"\s*(?:when|date of|meeting date)", b.text, re.I)
@@ -226,6 +226,12 @@ def agenda_items(doc: Doc) -> list[str]:
                     break
                 if sub.level <= 1:
                     items.append(_strip_numbering(sub.text))
+    if not items:
+        # minutes whose items are numbered headings: "1. Welcome", "2. Progress on commitments"
+        numbered = [b for b in blocks if b.is_heading and _NUMBERING.match(b.text)
+                    and not _ACTIONS_HEADING.match(_strip_numbering(b.text))]
+        if len(numbered) >= 2:
+            items = [_strip_numbering(b.text) for b in numbered]
     return list(dict.fromkeys(i for i in items if i))
 
 
@@ -233,14 +239,14 @@ def action_items(doc: Doc) -> list[str]:
     items: list[str] = []
     in_section: set[int] = set()
     for i, b in enumerate(doc.blocks):
-        if b.is_heading and _ACTIONS_HEADING.match(b.text):
+        if b.is_heading and _ACTIONS_HEADING.match(_strip_numbering(b.text)):
             in_section.update(range(i + 1, i + 1 + len(doc.section(i))))
             continue
         if b.is_heading:
             continue
-        m = _ACTION_LINE.match(b.text)
-        if m:
-            items.append(m.group("what").strip())
+        lines = [m.group("what").strip() for line in b.lines if (m := _ACTION_LINE.match(line))]
+        if lines:
+            items.extend(lines)
         elif i in in_section:
             items.append(_strip_numbering(b.text))
     return list(dict.fromkeys(i for i in items if i))

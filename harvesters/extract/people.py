@@ -220,8 +220,11 @@ def split_name_role(entry: str) -> tuple[str | None, str | None]:
         head = entry[:m.start()].strip()
         if is_person_name(head):
             role = entry[m.end():].strip()
-            if m.group().strip() == "(" and role.endswith(")") and role.count("(") < role.count(")"):
-                role = role[:-1].strip()
+            if m.group().strip() == "(":
+                close = entry.find(")", m.end())
+                if close != -1:
+                    inside, after = entry[m.end():close].strip(), entry[close + 1:].strip(" ,;–—-")
+                    role = ", ".join(x for x in (inside, after) if x)
             return head, role or None
         m = _SEPARATORS.search(entry, m.end())
     return None, entry

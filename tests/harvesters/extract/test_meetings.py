@@ -114,3 +114,51 @@ def test_plans_in_force_and_named() -> None:
     assert [(r.jurisdiction, r.number, r.start, r.end) for r in refs] == [
         ("uk", 5, 2021, 2023), ("uk", 5, 2021, 2023), ("uk", 6, 2024, 2025), ("uk", 2, 2013, 2015),
         ("scotland", 3, 2021, 2025)]
+
+
+PLAIN_MINUTES = """OPEN GOVERNMENT NETWORK WALES
+Minutes of the meeting held on Tuesday 5 March 2024, 2pm-4pm
+
+Present:
+Jane Smith (Chair), Wales Council for Voluntary Action
+Rhodri Jones, Welsh Government
+Mary Evans, Welsh Government (apologies)
+Sian Williams, Electoral Reform Society Cymru
+
+Apologies: Tom Davies, Cardiff University; Ann Bell, Welsh Government
+
+1. Welcome
+The chair welcomed members. It was agreed that the network would meet quarterly.
+
+2. Actions
+Action: Rhodri Jones to circulate the draft commitments.
+"""
+
+
+def test_plain_text_minutes_with_line_and_inline_lists() -> None:
+    ctx = Context(source_url="file:minutes.txt", fetched_at=FETCHED, jurisdiction="wales")
+    meeting = extract_meeting(PLAIN_MINUTES, ctx)
+    assert meeting is not None
+    assert (meeting.ref.body, meeting.ref.date) == ("Open Government Network Wales", dt.date(2024, 3, 5))
+    a = meeting.attendance
+    assert a is not None
+    assert (a.total, a.government, a.civil_society, a.apologies) == (3, 1, 2, 3)
+    assert [p.name for p in meeting.chairs] == ["Jane Smith"]
+    assert meeting.actions == ["Rhodri Jones to circulate the draft commitments."]
+    assert meeting.decisions == ["It was agreed that the network would meet quarterly."]
+
+
+def test_attendees_in_a_table() -> None:
+    html = """<h1>Committee for Finance, meeting on Wednesday, 4 December 2024</h1>
+    <p><strong>Witnesses:</strong></p>
+    <table><tr><th>Name</th><th>Organisation</th></tr>
+    <tr><td>Dr Andrew Bolster</td><td>Northern Ireland Open Government Network</td></tr>
+    <tr><td>Ms Jane Doe</td><td>Department of Finance</td></tr></table>
+    <h3>Evidence</h3><p>The Chairperson (Mr O'Toole) welcomed the witnesses.</p>"""
+    ctx = Context(source_url="https://example.org/report", fetched_at=FETCHED, jurisdiction="northern-ireland",
+                  title="Official Report: Minutes of Evidence - Committee for Finance")
+    meeting = extract_meeting(html, ctx)
+    assert meeting is not None
+    a = meeting.attendance
+    assert a is not None and (a.total, a.government, a.civil_society) == (2, 1, 1)
+    assert [p.name for p in meeting.chairs] == ["Mr O'Toole"]
