@@ -16,13 +16,14 @@ from harvesters.extract.decisions import extract_theme_decisions
 from harvesters.extract.groups import extract_thematic_groups
 from harvesters.extract.meetings import extract_meeting
 from harvesters.extract.timeline import extract_timeline
-from harvesters.records import Record, validate_record
+from harvesters.records import Document, PartialDate, Record, validate_record
 
 __all__ = [
     "Context",
     "ContextError",
     "Doc",
     "extract_all",
+    "extract_document",
     "extract_meeting",
     "extract_thematic_groups",
     "extract_theme_decisions",
@@ -47,3 +48,22 @@ def extract_all(text_or_html: str | Doc, context: Context) -> list[Record]:
     for record in records:
         validate_record(record)
     return records
+
+
+def extract_document(document: Document, jurisdiction: str | None = None,
+                     html: str | None = None) -> list[Record]:
+    """Every record extracted from a document record's text (or from the HTML
+    it was read from, which keeps the headings and lists), with the document's
+    provenance, title, language and publication date as the context."""
+    published = PartialDate.of(document.published) if document.published else None
+    context = Context(
+        source_url=document.source_url,
+        fetched_at=document.fetched_at,
+        jurisdiction=jurisdiction or document.jurisdiction,
+        published=published.value if published else None,
+        language=document.language,
+        page_url=document.page_url or (document.url if document.url != document.source_url else None),
+        title=document.title,
+        doc_type=document.doc_type,
+    )
+    return extract_all(html if html is not None else (document.text or ""), context)

@@ -36,6 +36,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from harvesters.extract.blocks import Block, Doc, parse, sentences
+from harvesters.extract.bodies import find_bodies
 from harvesters.extract.people import find_person_names, is_person_name, split_name_role
 from harvesters.records import Attendance, AttendanceGroup, Attendee
 from vocab import SCHEMES
@@ -295,10 +296,19 @@ def list_attendance(doc: Doc | str, default_sector: str = "other") -> tuple[Atte
         found_any = False
         while j < len(blocks):
             b = blocks[j]
-            if b.is_heading:
+            if b.is_heading and not _entry_heading(b):
+                previous = attendees[-1] if found_any and attendees else None
+                if previous is not None and previous.role is None and previous.name and \
+                        _organisation_line(b.text):
+                    # plain text of a table: the organisation on the line after the name
+                    previous.role = b.text.strip()
+                    if previous.heading == heading and heading_sector is None:
+                        previous.sector = sector_of_role(previous.role, default_sector)
+                    j += 1
+                    continue
                 deeper = b.level > start.level
-                listy = (bool(_ATTENDANCE_HEADING.search(b.text)) or sector_of_heading(b.text) is not None) \
-                    and len(b.text) <= 40
+                listy = (bool(_ATTENDANCE_HEADING.search(b.text) or _MIXED_HEADING.search(b.text))
+                         or sector_of_heading(b.text) is not None) and len(b.text) <= 40
                 if not (deeper or listy) or len(b.text) > 90:
                     break
                 if not _next_has_entries(blocks, j):
@@ -369,8 +379,31 @@ def split_inline(text: str) -> list[str]:
     return entries
 
 
+def _organisation_line(text: str) -> bool:
+    """A line that names an organisation, not a list heading."""
+    if _ATTENDANCE_HEADING.search(text) or _MIXED_HEADING.search(text):
+        return False
+    if sector_of_heading(text) is None:
+        return True
+    found = find_bodies(text)
+    return bool(found) and found[0].end - found[0].start >= len(text.strip()) - 2
+
+
+def _entry_heading(block: Block) -> bool:
+    """A line a plain-text document shows as a heading that is an attendee
+    entry ("Graeme Dey (Minister for Parliamentary Business)", "Director for
+    Local Government (Apologies)")."""
+    if not block.is_heading or (_ATTENDANCE_HEADING.search(block.text) and ":" in block.text):
+        return False
+    text = _CHAIR_PREFIX.sub("", block.text.strip())
+    name, _role = split_name_role(_PAREN_AT_END.sub("", text).strip())
+    return bool(name) or (_looks_like_entry(block.text) and bool(_PAREN_AT_END.search(block.text)))
+
+
 def _next_has_entries(blocks: list[Block], j: int) -> bool:
     for b in blocks[j + 1:j + 3]:
+        if _entry_heading(b):
+            return True
         if b.is_heading:
             return False
         if b.kind == "item":

@@ -97,7 +97,7 @@ def _day_dates(text: str, anchor: dt.date | None) -> list[DateMatch]:
 def _date_block(blocks: list[Block], anchor: dt.date | None = None) -> dt.date | None:
     """A block near the top that is only a date ("Thursday 22nd June 2023"),
     or ends with one ("read-out for publication – Wednesday 18th January 2023")."""
-    for b in blocks[:8]:
+    for b in blocks[:14]:
         for line in b.lines:
             found = _day_dates(line, anchor)
             if not found:
@@ -107,6 +107,16 @@ def _date_block(blocks: list[Block], anchor: dt.date | None = None) -> dt.date |
             if len(rest) <= 3 or (m.end >= len(line.rstrip(" .")) - 1 and len(line) < 160) or \
                     re.fullmatch(r"[\d.:\s–—-]*(?:am|pm)?[\d.:\s–—-]*", rest, re.I):
                 return m.date.value
+    return None
+
+
+def _page_date(doc: Doc) -> dt.date | None:
+    """The first full date near the top of a page (often its publication
+    date): the anchor for dates written without a year when nothing else is known."""
+    for b in doc.blocks[:14]:
+        found = _day_dates(b.text, None)
+        if found and not found[0].inferred:
+            return found[0].date.value
     return None
 
 
@@ -351,7 +361,7 @@ def extract_meeting(text_or_html: str | Doc, ctx: Context) -> Meeting | None:
     title = ctx.title or doc.title
     if not is_meeting_document(doc, title, ctx):
         return None
-    date = meeting_date(doc, title, ctx.published)
+    date = meeting_date(doc, title, ctx.published or _page_date(doc))
     if date is None:
         return None
     known: KnownBody | None = meeting_body(title, doc.text, ctx.jurisdiction)

@@ -58,3 +58,31 @@ def test_bad_input_is_refused_clearly() -> None:
         Context(source_url="", fetched_at=FETCHED)
     with pytest.raises(ContextError, match="jurisdiction"):
         Context(source_url="https://example.org", fetched_at=FETCHED, jurisdiction="england")
+
+
+def test_imported_files_give_what_their_html_gives(tmp_path) -> None:
+    """A file read by the importer keeps only its text (headings and list
+    items as lines): the attendance extracted from it is the same."""
+    from harvesters.extract import extract_document
+    from harvesters.files import document_record, read_file
+    from tests.harvesters.extract.corpus_docs import meeting_documents
+
+    compared = 0
+    for doc in meeting_documents():
+        if doc.folder != "govscot":
+            continue
+        path = tmp_path / "minutes.html"
+        path.write_text(doc.text, encoding="utf-8")
+        data, content = read_file(path)
+        record = document_record(path, data, content, jurisdiction="scotland")
+        [from_text] = [r for r in extract_document(record) if r.kind == "Meeting"]
+        [from_html] = [r for r in extract_all(doc.text, doc.context) if r.kind == "Meeting"]
+        assert from_text.ref == from_html.ref  # type: ignore[attr-defined]
+        text_groups = [(g.heading, g.sector, g.present, g.apologies, g.deputies)
+                       for g in from_text.attendance.groups]  # type: ignore[attr-defined]
+        html_groups = [(g.heading, g.sector, g.present, g.apologies, g.deputies)
+                       for g in from_html.attendance.groups]  # type: ignore[attr-defined]
+        assert text_groups == html_groups
+        assert from_text.recorded_in == record.url  # type: ignore[attr-defined]
+        compared += 1
+    assert compared == 7

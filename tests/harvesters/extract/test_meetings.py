@@ -155,7 +155,8 @@ def test_attendees_in_a_table() -> None:
     <tr><td>Dr Andrew Bolster</td><td>Northern Ireland Open Government Network</td></tr>
     <tr><td>Ms Jane Doe</td><td>Department of Finance</td></tr></table>
     <h3>Evidence</h3><p>The Chairperson (Mr O'Toole) welcomed the witnesses.</p>"""
-    ctx = Context(source_url="https://example.org/report", fetched_at=FETCHED, jurisdiction="northern-ireland",
+    ctx = Context(source_url="https://example.org/report", fetched_at=FETCHED,
+                  jurisdiction="northern-ireland",
                   title="Official Report: Minutes of Evidence - Committee for Finance")
     meeting = extract_meeting(html, ctx)
     assert meeting is not None
