@@ -160,3 +160,12 @@ def test_topic_over_twenty_posts_reads_the_rest_by_id(tmp_path) -> None:
     posts = _posts(config, thread["iri"])
     assert [p["n"] for p in posts] == list(range(1, 26))
     assert sum(p["likes"] for p in posts) == 13
+
+
+def test_readout_topic_attendance_and_chairs_from_the_extractor(forum) -> None:
+    truth = expected("ukogn-forum")["entities"]["Meeting"][0]
+    [meeting] = [m for m in entities(forum.config, "Meeting") if m["date"] == truth["date"]]
+    for sector, count in truth["attendees"].items():
+        assert meeting["attendance"][sector] == count, sector
+    assert meeting["attendance"]["apologies"] == truth["apologies"]["total"]
+    assert sorted(meeting["chairs"]) == sorted(c["name"] for c in truth["co_chairs"])

@@ -242,3 +242,42 @@ def test_any_wordpress_site_through_its_options(tmp_path) -> None:
     assert plan is not None and plan["sources"] == ["example"]
     titles = {e["title"] for e in entities(config, "Commitment")}
     assert titles == {"Open Contracting", "Open Justice"}
+
+
+# ------------------------------------------- knowledge read by the extractor
+
+
+def test_readouts_carry_attendance_and_chairs_read_from_their_text(ukogn) -> None:
+    meetings = _meetings_by_date(ukogn.config)
+    for truth in expected("ukogn")["entities"]["Meeting"]:
+        meeting = meetings[truth["date"]]
+        for sector in ("total", "government", "civil_society"):
+            if sector in truth.get("attendees", {}):
+                assert meeting["attendance"][sector] == truth["attendees"][sector], (truth["title"], sector)
+        if "co_chairs" in truth:
+            assert sorted(meeting["chairs"]) == sorted(c["name"] for c in truth["co_chairs"]), truth["title"]
+
+
+def test_theme_decisions_timeline_and_thematic_groups_of_the_pages(ukogn) -> None:
+    truth = expected("ukogn")["entities"]
+    readout = next(m for m in truth["Meeting"] if m.get("seed") == "003")
+    decisions = [d for d in entities(ukogn.config, "ThemeDecision") if "ukogn" in d["sources"]]
+    meeting_iri = _meetings_by_date(ukogn.config)[readout["date"]]["iri"]
+    assert decisions and all(d["meeting"] == meeting_iri for d in decisions)  # the read-out's meeting
+    for theme in readout["nap6_themes"]:
+        parts = [p.strip() for p in theme["theme"].replace(", and ", ", ").split(",")]
+        for part in parts:  # "Civic Space, Natural Resources, and Open Parliaments": three themes
+            assert any(titles_match(d["theme"], part) or part.lower() in d["theme"].lower()
+                       for d in decisions), part
+
+    plan = next(p for p in truth["ActionPlan"] if p["id"] == "uk-nap6")
+    events = [e for e in entities(ukogn.config, "TimelineEvent") if "ukogn" in e["sources"]]
+    assert sorted(e["date"] for e in events) == sorted(t["date"] for t in plan["co_creation_timeline"])
+    nap6 = str(ids.plan(PlanRef("uk", 2024, 2025)))
+    assert all(e["plan"] == nap6 for e in events)
+
+    hub_page = next(d for d in truth["Document"] if d["id"] == "ogn-action-hub-2021")
+    groups = {g["title"]: g for g in entities(ukogn.config, "ThematicGroup")}
+    for group in hub_page["thematic_groups"]:
+        assert group["name"] in groups, group["name"]
+        assert groups[group["name"]]["lead"] == group.get("civil_society_lead")
