@@ -179,7 +179,7 @@ def _rss(ctx: HarvestContext, url: str, topics: dict[int, Topic]) -> None:
         topic.rss_url, topic.rss_fetched = url, page.fetched_at
         published = entry.get("published_parsed")
         if published and not topic.created:
-            topic.created = dt.datetime(*published[:6], tzinfo=dt.UTC).isoformat()
+            topic.created = dt.datetime(*published[:6]).replace(tzinfo=dt.UTC).isoformat()
 
 
 # ------------------------------------------------------------------------ topics
@@ -225,7 +225,7 @@ def topic_records(ctx: HarvestContext, topic: Topic, data: dict[str, Any], posts
     jurisdiction = ctx.source.jurisdiction
     web_url = topic_web_url(ctx, topic)
     title = " ".join(str(data.get("title") or topic.title or "").split())
-    common = {"source_url": page.url, "fetched_at": page.fetched_at, "page_url": web_url}
+    common: dict[str, Any] = {"source_url": page.url, "fetched_at": page.fetched_at, "page_url": web_url}
     records: list[Post] = []
     texts: list[str] = []
     authors: list[str] = []
@@ -304,7 +304,8 @@ def _listed(ctx: HarvestContext, topic: Topic) -> Iterator[Record]:
         return
     opening_html = topic.rss_text or ""
     opening_text = html.text_of(BeautifulSoup(opening_html, "lxml")) if opening_html else ""
-    common = {"source_url": source, "fetched_at": fetched, "page_url": topic_web_url(ctx, topic)}
+    common: dict[str, Any] = {"source_url": source, "fetched_at": fetched,
+                              "page_url": topic_web_url(ctx, topic)}
     yield from _records(ctx, common, topic_web_url(ctx, topic), topic.title or "", opening_html,
                         opening_text, opening_text, london_date(topic.created), None, [], [],
                         topic.listed.get("like_count"), ctx.source.jurisdiction, [])

@@ -35,7 +35,16 @@ from bs4 import BeautifulSoup
 from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
 from harvesters.http import Page
-from harvesters.records import Body, Commitment, CommitmentRef, Document, Plan, PlanRef, Record
+from harvesters.records import (
+    Body,
+    Commitment,
+    CommitmentRef,
+    Document,
+    Meeting,
+    Plan,
+    PlanRef,
+    Record,
+)
 from harvesters.textdates import london_date
 
 API_PREFIX = "/api/content"
@@ -144,7 +153,7 @@ def _search(ctx: HarvestContext, url: str, queue: dict[str, Listed], follow: boo
                 path=link, title=result.get("title"), description=result.get("description"),
                 date=result.get("public_timestamp"),
                 document_type=result.get("content_store_document_type"),
-                organisations=[o.get("title") for o in result.get("organisations") or []
+                organisations=[str(o["title"]) for o in result.get("organisations") or []
                                if isinstance(o, dict) and o.get("title")],
                 listing_url=url, fetched_at=page.fetched_at if page else None))
         if not follow:
@@ -266,9 +275,10 @@ def content_records(ctx: HarvestContext, page: Page, item: dict[str, Any]) -> It
 
     plan = _plan_of(ctx, item)
     doc_plans = [plan] if plan else _plans_named(ctx, f"{title or ''}\n{text}")
-    common = {"source_url": page.url, "fetched_at": page.fetched_at, "page_url": web_url}
+    common: dict[str, Any] = {"source_url": page.url, "fetched_at": page.fetched_at, "page_url": web_url}
     doc_type = _doc_type(title, document_type)
-    meeting, extracted = None, []
+    meeting: Meeting | None = None
+    extracted: list[Record] = []
     if body_html and (doc_type in ("minutes", "progress-report") or schema_of(item) == "html_publication"):
         meeting, extracted = readouts.knowledge(
             ctx, body_html, source_url=page.url, fetched_at=page.fetched_at, page_url=web_url,

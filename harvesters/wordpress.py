@@ -365,7 +365,7 @@ def _feed_item(entry: Any, page: Page) -> Item | None:
     return Item(
         link=link, source_url=page.url, fetched_at=page.fetched_at, type="post",
         id=int(m.group(1)) if m else None, title=_plain(entry.get("title")),
-        date=dt.datetime(*published[:6], tzinfo=dt.UTC) if published else None,
+        date=dt.datetime(*published[:6]).replace(tzinfo=dt.UTC) if published else None,
         content=body, excerpt=_plain(entry.get("summary")),
         categories=[t.get("term") for t in entry.get("tags") or [] if t.get("term")],
         author=entry.get("author"),
@@ -414,7 +414,8 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
     elsewhere = [u for u in html.links(body, item.link) if not ctx.allowed(u)]
     for link in elsewhere:
         ctx.link(link)
-    common = {"source_url": item.source_url, "fetched_at": item.fetched_at, "page_url": item.link}
+    common: dict[str, Any] = {"source_url": item.source_url, "fetched_at": item.fetched_at,
+                              "page_url": item.link}
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
 
     meeting: MeetingRef | None = None
