@@ -150,6 +150,14 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     """One document: a REST URL or a feed (the items it holds, no further
     pages), or a permalink (the item, read through the REST API)."""
+    for item in items_at(ctx, url):
+        yield from item_records(ctx, item)
+
+
+def items_at(ctx: HarvestContext, url: str) -> list[Item]:
+    """The items one URL of a WordPress site holds, with their comments, and
+    no further pages: for harvesters of other sources that read pages of a
+    WordPress site (then :func:`item_records` with their jurisdiction)."""
     listing = Listing()
     if REST in url:
         _rest_listing(ctx, url, listing, follow=False)
@@ -159,7 +167,7 @@ def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
         _permalink(ctx, url, listing)
     for item in listing.items.values():
         _comments(ctx, item)
-        yield from item_records(ctx, item)
+    return list(listing.items.values())
 
 
 def _is_feed(url: str) -> bool:
@@ -549,4 +557,4 @@ def _with_param(url: str, name: str, value: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",[]"), ""))
 
 
-__all__ = ["Item", "api_root", "harvest", "harvest_url", "item_records", "parse_feed"]
+__all__ = ["Item", "api_root", "harvest", "harvest_url", "item_records", "items_at", "parse_feed"]
