@@ -44,7 +44,7 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.textdates import parse_date, parse_day
+from harvesters.writtendates import parse_date, parse_day
 from hub.reconcile import period_in, plan_for_period
 
 JURISDICTION = "wales"

@@ -43,7 +43,7 @@ from harvesters.records import (
     Plan,
     Record,
 )
-from harvesters.textdates import parse_date, parse_day
+from harvesters.writtendates import parse_date, parse_day
 from hub.reconcile import period_in, plan_containing, plan_for_period
 
 JURISDICTION = "northern-ireland"

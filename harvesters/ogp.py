@@ -55,7 +55,7 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.textdates import parse_date
+from harvesters.writtendates import parse_date
 from hub.ids import find_plan
 from hub.reconcile import (
     OGP_IDENTIFIER,

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from harvesters import html
 from harvesters.http import Page
 from harvesters.records import Document, Record
-from harvesters.textdates import parse_date
+from harvesters.writtendates import parse_date
 
 #: A permalink with its date: /2016/03/24/slug/
 PERMALINK_DATE = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/[^/]+/?$")
