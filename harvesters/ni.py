@@ -39,6 +39,7 @@ from harvesters.records import (
     Document,
     Meeting,
     MeetingRef,
+    PartialDate,
     Person,
     Plan,
     Record,
@@ -166,8 +167,9 @@ def news_release(page: Page, document: BeautifulSoup) -> list[Record]:
     in force on its date) and the event it reports."""
     record, content = _department_document(page, document, "news")
     out: list[Record] = [record]
-    published = record.published
-    year = published.value.year if hasattr(published, "value") else None  # type: ignore[union-attr]
+    published = record.published if isinstance(record.published, PartialDate) else None
+    day = published.value if published is not None and published.precision == "day" else None
+    year = published.value.year if published is not None else None
     items = _announced_commitments(content)
     plan = plan_containing(JURISDICTION, year) if year and items else None
     if plan is not None:
@@ -175,16 +177,17 @@ def news_release(page: Page, document: BeautifulSoup) -> list[Record]:
         period = f"{plan.start}-{(plan.end or 0) % 100:02d}"
         executive = "Executive" in record.text if record.text else False
         out.append(Plan(
-            **_common(page), ref=plan, publisher=DEPARTMENT, published=None,
+            **_common(page), ref=plan, publisher=DEPARTMENT,
             label=f"Northern Ireland{' Executive' if executive else ''} open government commitments {period}",
         ))
         for title, detail in items:
             out.append(Commitment(**_common(page), ref=CommitmentRef(plan, title=title), title=title,
                                   description=detail))
     event = EVENT.search(record.text or "")
-    if event and published is not None and hasattr(published, "value"):
+    if event and day is not None:
+        # The release reports the event on the day it was published.
         title = _clean(event.group(1))
-        ref = MeetingRef(body=DEPARTMENT, jurisdiction=JURISDICTION, date=published.value)  # type: ignore[union-attr]
+        ref = MeetingRef(body=DEPARTMENT, jurisdiction=JURISDICTION, date=day)
         record.meetings.append(ref)
         out.append(Meeting(**_common(page), ref=ref, title=title[0].upper() + title[1:],
                            body_kind="event", recorded_in=record.url))

@@ -42,6 +42,7 @@ def parse_date(text: str | None, year: int | None = None) -> PartialDate | None:
             return PartialDate(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "day")
         except ValueError:
             pass
+    impossible: list[tuple[int, int]] = []  # "31 February 2020" is no date, not February
     for m in _DAY_MONTH_YEAR.finditer(text):
         y = int(m.group(3)) if m.group(3) else year
         if y is None:
@@ -49,17 +50,17 @@ def parse_date(text: str | None, year: int | None = None) -> PartialDate | None:
         try:
             return PartialDate(dt.date(y, MONTHS[m.group(2).lower()], int(m.group(1))), "day")
         except ValueError:
-            continue
+            impossible.append(m.span())
     m = _MONTH_DAY_YEAR.search(text)
     if m:
         try:
             return PartialDate(dt.date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))),
                                "day")
         except ValueError:
-            pass
-    m = _MONTH_YEAR.search(text)
-    if m:
-        return PartialDate(dt.date(int(m.group(2)), MONTHS[m.group(1).lower()], 1), "month")
+            impossible.append(m.span())
+    for m in _MONTH_YEAR.finditer(text):
+        if not any(a <= m.start() < b for a, b in impossible):
+            return PartialDate(dt.date(int(m.group(2)), MONTHS[m.group(1).lower()], 1), "month")
     return None
 
 

@@ -172,9 +172,9 @@ class _Mapper:
         self.text(iri, DCTERMS.description, rec.description, rec.language)
         self.themes(iri, rec.themes, rec.language)
         if not rec.themes:
-            # A source that states no theme: the commitment's own name is the
-            # label resolved onto the theme scheme (kept as its title, not as a
-            # theme label, since the source did not write it as a theme).
+            # A source that states no theme: the commitment's name is resolved
+            # onto the theme scheme (no ogh:themeLabel is written, since the
+            # source did not write it as a theme).
             for concept in resolve_theme(rec.title or rec.label or rec.ref.title or ""):
                 self.add(iri, OGH.theme, concept)
         for lead in rec.leads:

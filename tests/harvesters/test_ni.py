@@ -151,3 +151,15 @@ def test_one_url_alone_is_recognised(tmp_path_factory, replay):
     assert result.outcome == "succeeded", result.reason
     titles = {d["title"] for d in entities(config, "Document")}
     assert "NI Open Gov" in titles and "Open Gov Week 2020" in titles
+
+
+def test_a_second_harvest_of_the_unchanged_corpus_is_unchanged(tmp_path_factory, replay):
+    config = fresh_config(tmp_path_factory, "ni-twice")
+    harvest_sources(config, replay, "ni")
+    with open_store(config) as store:
+        before = set(store.triples(str(ids.source_graph("ni"))))
+    [again] = run_harvest(config, replay, "ni")
+    assert again.outcome == "unchanged", again.reason
+    assert again.fetched == 0
+    with open_store(config) as store:
+        assert set(store.triples(str(ids.source_graph("ni")))) == before
