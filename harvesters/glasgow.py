@@ -19,6 +19,7 @@ identifier (``GBGLG0001``) beside the number.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
-from harvesters.govscot import parse_day, parse_month
+from harvesters.extract.dates import find_dates, parse_date
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -46,7 +47,6 @@ from harvesters.records import (
 JURISDICTION = "glasgow"
 _OGP_HOST = "www.opengovpartnership.org"
 _OGP_ID = re.compile(r"\b(GBGLG\d{4})\b", re.I)
-_PERIOD = re.compile(r"\b(20\d\d)\s*(?:-|–|—|to)\s*((?:20)?\d\d)\b")
 _FIRST_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
@@ -404,13 +404,27 @@ def _section_text(document: BeautifulSoup, heading: str) -> str | None:
 
 
 def plan_ref(title: str | None) -> PlanRef | None:
-    match = _PERIOD.search(title or "")
-    if not match:
-        return None
-    start, end = int(match.group(1)), int(match.group(2))
-    if end < 100:
-        end += start - start % 100
-    return PlanRef(JURISDICTION, start, end) if start <= end <= start + 10 else None
+    """The plan a title names by its period ("Action plan – Glasgow, United
+    Kingdom, 2021 – 2023")."""
+    for match in find_dates(title or ""):
+        if match.kind == "year_range" and match.until is not None:
+            start, end = match.date.value.year, match.until.value.year
+            if start < end <= start + 10:
+                return PlanRef(JURISDICTION, start, end)
+    return None
+
+
+def parse_day(text: str) -> dt.date | None:
+    """The day a text gives ("Published Tuesday 20 October 2020", "23rd
+    September 2021"), or None."""
+    found = parse_date(text)
+    return found.value if found is not None and found.precision == "day" else None
+
+
+def parse_month(text: str) -> str | None:
+    """A month as OGP writes it ("Sep 2023"), as ``YYYY-MM``."""
+    found = parse_date(text)
+    return found.iso() if found is not None and found.precision == "month" else None
 
 
 def plans_named(text: str) -> Iterator[tuple[str, PlanRef, str | None]]:
