@@ -5,10 +5,7 @@ agree after normalisation (a close string match, or one title's words all in
 the other's) and, where the ground truth gives one, the date agrees too
 (meetings: the day; plans: the start and end years). Recall is the share of
 expected entities matched; precision the share of the source's harvested
-entities (those its graph *describes*, with provenance) that match one. An
-expected entity without a title (a gap the ground truth documents) is left
-out of recall, and a harvested commitment with its number in the plan of its
-period is not counted wrong.
+entities (those its graph *describes*, with provenance) that match one.
 """
 
 from __future__ import annotations
