@@ -137,12 +137,17 @@ def make_client(config: Config, source: Source, rewrite: str | None) -> HttpClie
     settings = ClientSettings.from_config(config)
     if rewrite:
         settings.min_interval = 0.0  # a recording on loopback needs no politeness
-    return HttpClient(
+    client = HttpClient(
         settings,
         cache_dir=config.data_dir / "cache" / "http" / source.id,
         allowed_hosts=source.hosts,
         rewrite=rewrite,
     )
+    if rewrite:
+        from harvesters.replay import SOURCE_HEADER
+
+        client.session.headers[SOURCE_HEADER] = source.id  # its own recordings first
+    return client
 
 
 def entity_counts(triples: list[Triple]) -> dict[str, int]:
