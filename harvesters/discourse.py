@@ -67,6 +67,9 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     for url in ctx.source.entry_points:
         with ctx.document(url):
             _entry(ctx, url, topics, follow=True)
+    for url in _options(ctx).get("documents", []):  # topics no listing reaches
+        with ctx.document(url):
+            _entry(ctx, url, topics, follow=False)
     done: set[int] = set()
     follow = bool(_options(ctx).get("follow_suggested", True))
     while True:

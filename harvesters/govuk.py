@@ -79,6 +79,8 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     for url in ctx.source.entry_points:
         with ctx.document(url):
             yield from _entry(ctx, url, queue, follow=True)
+    for url in ctx.source.options.get("documents", []):  # documents no listing reaches
+        queue.setdefault(_web_path(url), Listed(path=_web_path(url)))
     done: set[str] = set()
     while True:
         pending = [p for p in queue if p not in done]

@@ -26,7 +26,9 @@ commitments it lists. Everything is driven by the source's entry points and
 Options (``[source.options]`` in ``config/sources.toml``): ``meeting_bodies``
 and ``meeting_categories`` (see :mod:`harvesters.readouts`), ``post_types``
 (custom types whose permalinks start with the type's name, default
-``["resource"]``), ``max_pages`` (listing pages followed, default 20).
+``["resource"]``), ``max_pages`` (listing pages followed, default 20),
+``documents`` (permalinks no listing reaches; one that fails is an error, not
+the source's failure).
 """
 
 from __future__ import annotations
@@ -141,6 +143,10 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     for url in permalinks:
         with ctx.document(url):
             _permalink(ctx, url, listing)
+    for url in _options(ctx).get("documents", []):  # pages no listing reaches
+        with ctx.document(url):
+            for item in items_at(ctx, url):
+                listing.add(item)
     for item in list(listing.items.values()):
         with ctx.document(item.link):
             _complete(ctx, item)

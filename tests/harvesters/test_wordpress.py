@@ -11,7 +11,7 @@ import pytest
 from rdflib.compare import isomorphic
 
 from harvesters.records import CommitmentRef, MeetingRef, PlanRef
-from harvesters.replay import ReplayServer
+from harvesters.replay import Fault, ReplayServer
 from hub import ids
 from hub.runner import harvest_source
 from hub.settings import Source
@@ -281,3 +281,20 @@ def test_theme_decisions_timeline_and_thematic_groups_of_the_pages(ukogn) -> Non
     for group in hub_page["thematic_groups"]:
         assert group["name"] in groups, group["name"]
         assert groups[group["name"]]["lead"] == group.get("civil_society_lead")
+
+
+def test_a_listed_document_that_fails_is_an_error_not_a_failure(tmp_path, replay) -> None:
+    config = fresh_config(tmp_path)
+    resource = ("https://opengovernment.org.uk/wp-json/wp/v2/resource"
+                "?slug=uk-national-action-plan-for-open-government-2019-2021")
+    assert any("uk-national-action-plan-for-open-government-2019-2021" in u
+               for u in config.source("ukogn").options["documents"])
+    replay.inject(resource, Fault(kind="status", status=503))
+    try:
+        [result] = harvest_ok(config, replay, "ukogn")
+    finally:
+        replay.clear_faults()
+    assert any(e["url"] == resource and e["status"] == 503 for e in result.errors)
+    assert entity(config, ids.plan(PlanRef("uk", 2019, 2021))) is None or "ukogn" not in entity(
+        config, ids.plan(PlanRef("uk", 2019, 2021)))["sources"]
+    assert entity(config, ids.plan(PlanRef("uk", 2016, 2018)))["sources"] == ["ukogn"]
