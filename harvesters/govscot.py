@@ -51,7 +51,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from harvesters import html
+from harvesters import html, xmlsafe
 from harvesters.base import HarvestContext
 from harvesters.extract import Context, extract_all
 from harvesters.extract.attendance import extract_attendance
@@ -209,8 +209,8 @@ class _Run:
         if text is None:
             return
         try:
-            root = ET.fromstring(text.encode("utf-8"))
-        except ET.ParseError as exc:
+            root = xmlsafe.fromstring(text.encode("utf-8"))
+        except (ET.ParseError, xmlsafe.UnsafeXML) as exc:
             self.ctx.error(url, f"cannot parse the sitemap: {exc}")
             return
         for kind, loc in sitemap_entries(root):

@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import feedparser
 from bs4 import BeautifulSoup
 
-from harvesters import html, planrefs, readouts
+from harvesters import html, planrefs, readouts, xmlsafe
 from harvesters.base import HarvestContext
 from harvesters.http import Page
 from harvesters.records import (
@@ -182,13 +181,9 @@ def _next_search_page(url: str, data: dict[str, Any], returned: int) -> str:
 
 
 def _parse_feed(page: Page) -> Any:
-    feed = feedparser.parse(page.content)
-    problem = feed.get("bozo_exception")
-    if problem is not None and "SAX" in type(problem).__name__:
-        raise ValueError(f"malformed XML: {problem}")
-    if not feed.get("version"):
-        raise ValueError("not an RSS or Atom feed")
-    return feed
+    """An RSS or Atom body; raises on entity declarations, malformed XML or a
+    body that is no feed (:func:`harvesters.xmlsafe.feed`)."""
+    return xmlsafe.feed(page.content)
 
 
 def _atom(ctx: HarvestContext, url: str, queue: dict[str, Listed]) -> None:

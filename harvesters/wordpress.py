@@ -41,10 +41,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import feedparser
 from bs4 import BeautifulSoup
 
-from harvesters import html, planrefs, readouts
+from harvesters import html, planrefs, readouts, xmlsafe
 from harvesters.base import HarvestContext
 from harvesters.http import Page
 from harvesters.records import (
@@ -329,14 +328,9 @@ def _html_page(ctx: HarvestContext, url: str, listing: Listing) -> None:
 
 
 def parse_feed(page: Page) -> Any:
-    """An RSS or Atom body; raises on malformed XML or a body that is no feed."""
-    feed = feedparser.parse(page.content)
-    problem = feed.get("bozo_exception")
-    if problem is not None and "SAX" in type(problem).__name__:
-        raise ValueError(f"malformed XML: {problem}")
-    if not feed.get("version"):
-        raise ValueError("not an RSS or Atom feed")
-    return feed
+    """An RSS or Atom body; raises on entity declarations, malformed XML or a
+    body that is no feed (:func:`harvesters.xmlsafe.feed`)."""
+    return xmlsafe.feed(page.content)
 
 
 def _feed(ctx: HarvestContext, url: str, listing: Listing, follow: bool) -> None:

@@ -424,6 +424,15 @@ class OxigraphStore(_OxigraphReads, GraphStore):
     def load(self, data: IO[bytes] | bytes, fmt: str, graph: str | None = None) -> list[str]:
         rdf_format = FORMATS[format_for("", fmt)]
         source = io.BytesIO(data) if isinstance(data, bytes) else data
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            # pyoxigraph expands the entities an RDF/XML DOCTYPE declares, without
+            # a bound ("billion laughs"): refuse any declaration first.
+            from harvesters.xmlsafe import UnsafeXML, checked_stream
+
+            try:
+                source = checked_stream(source)
+            except UnsafeXML as exc:
+                raise StoreError(f"not loaded: {exc}") from None
         target = ox.NamedNode(graph) if graph is not None else None
         try:
             by_graph: dict[str, list[ox.Quad]] = {}

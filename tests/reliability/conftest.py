@@ -1,0 +1,33 @@
+"""The reliability suite's fixtures, and its summary at the end of the run:
+inputs tried, faults injected, graphs checked and data lost (none)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from harvesters.replay import ReplayServer
+from tests.reliability.tally import TALLY, Tally
+
+
+@pytest.fixture
+def tally() -> Tally:
+    return TALLY
+
+
+@pytest.fixture
+def server(replay: ReplayServer) -> Iterator[ReplayServer]:
+    """The session's replay server, without faults before and after the test."""
+    replay.clear_faults()
+    replay.reset_log()
+    yield replay
+    replay.clear_faults()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not TALLY.used():
+        return
+    terminalreporter.section("reliability and security")
+    for line in TALLY.lines():
+        terminalreporter.line(line)
