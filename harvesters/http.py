@@ -246,10 +246,17 @@ class HttpClient:
 
     # -- policy ---------------------------------------------------------------
     def is_allowed_host(self, url: str) -> bool:
+        """An http(s) URL on one of the source's hosts, on a web port (a
+        redirect to another port of an allowed host reaches another service)."""
         parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in self.allowed_hosts
+        try:
+            port = parts.port
+        except ValueError:
+            return False
+        return (parts.scheme in ("http", "https") and (parts.hostname or "").lower() in self.allowed_hosts
+                and port in (None, 80, 443))
 
-    def _check_address(self, host: str) -> None:
+    def _check_address(self, host: str, url: str = "") -> None:
         """Refuse a public source's host that resolves to a private address
         (not under replay, where the connection is to loopback by design)."""
         if self.rewrite:
@@ -257,11 +264,14 @@ class HttpClient:
         try:
             infos = socket.getaddrinfo(host, None)
         except socket.gaierror as exc:
-            raise FetchError(host, f"cannot resolve host {host}: {exc.strerror}") from None
+            raise FetchError(url or host, f"cannot resolve host {host}: {exc.strerror}") from None
         for info in infos:
-            address = ipaddress.ip_address(info[4][0])
-            if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-                raise FetchError(host, f"host {host} resolves to a private address {address}; not fetched")
+            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+            # Anything but a public unicast address: loopback, private, link-local
+            # (cloud metadata), shared (100.64/10), reserved, IPv4-mapped forms of these.
+            if not address.is_global or address.is_multicast:
+                raise FetchError(url or host,
+                                 f"host {host} resolves to a private address {address}; not fetched")
 
     def _robots_allows(self, url: str) -> bool:
         if not self.settings.obey_robots:
@@ -310,7 +320,7 @@ class HttpClient:
             send_headers["Host"] = parts.netloc
             send_headers["X-Forwarded-Proto"] = parts.scheme
         else:
-            self._check_address(host)
+            self._check_address(host, url)
         self.requests_made += 1
         return self.session.get(
             target,
@@ -418,6 +428,10 @@ class HttpClient:
             raise FetchError(url, f"host {urlsplit(url).hostname} is not one of the source's hosts")
         seen = [url]
         current = url
+        # Permanent redirects are remembered only once the whole chain has led
+        # somewhere good: a redirect that loops or leaves the source must not
+        # replace the last good copy of the page it came from.
+        moved: list[tuple[str, int, str]] = []
         for _hop in range(self.settings.max_redirects + 1):
             if not self._robots_allows(current):
                 raise FetchError(current, "robots.txt disallows it")
@@ -438,6 +452,7 @@ class HttpClient:
                 if status == 304 and cached and cached.get("status") == 200:
                     page = self.cache.page(current, cached, not_modified=True)
                     page.requested_url, page.redirects = url, seen[1:]
+                    self._remember(moved)
                     return page
                 if status not in (301, 302, 303, 307, 308):
                     page = Page(
@@ -451,6 +466,7 @@ class HttpClient:
                     )
                     if status >= 400:
                         raise FetchError(current, f"HTTP {status}", status)
+                    self._remember(moved)
                     self.cache.put(current, page)
                     first = self.cache.get(url)
                     if current != url and not (first and first.get("status") in (301, 308)):
@@ -461,7 +477,7 @@ class HttpClient:
                     raise FetchError(current, f"redirect {status} without a Location", status)
                 target = urljoin(current, location)
                 if status in (301, 308):
-                    self.cache.put_redirect(current, status, target)
+                    moved.append((current, status, target))
             if not self.is_allowed_host(target):
                 raise FetchError(current, f"redirects to {target}, outside the source's hosts; "
                                  "not followed", status)
@@ -470,6 +486,10 @@ class HttpClient:
             seen.append(target)
             current = target
         raise FetchError(url, f"more than {self.settings.max_redirects} redirects: {' -> '.join(seen)}")
+
+    def _remember(self, moved: list[tuple[str, int, str]]) -> None:
+        for source, status, target in moved:
+            self.cache.put_redirect(source, status, target)
 
     def stored(self, url: str) -> Page | None:
         """The last good copy of a URL (through permanent redirects), if any."""
