@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,14 @@ def read_pdf(path: Path, data: bytes) -> FileText:
         title = str(info.title).strip() if info is not None and info.title else None
     except ImportFileError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except PdfReadError as exc:
         raise ImportFileError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:
+        # A corrupt or hostile PDF breaks pypdf in many ways (a stream over its
+        # decompression limit, objects nested without end, bad offsets...):
+        # each is this file's error, never a crash of the whole import.
+        raise ImportFileError(f"{path}: not a readable PDF ({type(exc).__name__}: "
+                              f"{str(exc)[:200]})") from None
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text.strip():
         raise ImportFileError(f"{path}: the PDF has no extractable text (a scan? run OCR first)")
@@ -100,12 +107,18 @@ def read_html(path: Path, data: bytes) -> FileText:
 def read_file(path: Path) -> tuple[bytes, FileText]:
     """The bytes and the text of a file to import."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ImportFileError(f"{path}: {size} bytes is over the limit of {MAX_BYTES}")
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A folder, a pipe or a device (/dev/zero) would fail, block or never end.
+            raise ImportFileError(f"{path}: not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise ImportFileError(f"{path}: {info.st_size} bytes is over the limit of {MAX_BYTES}")
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise ImportFileError(f"{path}: over the limit of {MAX_BYTES} bytes")
     except OSError as exc:
-        raise ImportFileError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise ImportFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise ImportFileError(f"{path}: the file is empty")
     suffix = path.suffix.lower()

@@ -43,8 +43,9 @@ def import_files(config: Config, paths: list[Path], jurisdiction: str | None = N
         except ImportFileError as exc:
             failed.append({"file": str(path), "error": str(exc)})
             continue
-        except ValueError as exc:
-            failed.append({"file": str(path), "error": f"{path}: cannot be imported: {exc}"})
+        except Exception as exc:  # extraction or mapping meeting text it cannot take
+            failed.append({"file": str(path), "error": f"{path}: cannot be imported: "
+                           f"{type(exc).__name__}: {str(exc)[:300]}"})
             continue
         triples += mapped
         document = records[0]
