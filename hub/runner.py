@@ -126,11 +126,24 @@ def _load_state(config: Config, source_id: str) -> dict[str, Any] | None:
 
 
 def _save_state(config: Config, source_id: str, state: dict[str, Any]) -> None:
+    """Keep the run state; a failure to (a full disk) costs the next run its
+    shortcut, nothing else."""
     path = _state_path(config, source_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("cannot keep the run state of %s (%s); the next run harvests in full",
+                    source_id, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _drop_state(config: Config, source_id: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        _state_path(config, source_id).unlink()
 
 
 def make_client(config: Config, source: Source, rewrite: str | None) -> HttpClient:
@@ -210,6 +223,12 @@ def _harvest_locked(
                          only_urls=only_urls, progress=report)
     graph = str(ids.source_graph(source.id))
     state = _load_state(config, source.id)
+    # The run state vouches that the cached documents are the ones the graph was
+    # built from. Any fetch may change the cache, so the state is withdrawn
+    # until this run has written its graph: a run that fails or is killed
+    # leaves none, and the next one harvests in full instead of calling a
+    # source whose new pages are already cached "unchanged".
+    _drop_state(config, source.id)
     current_fingerprint = fingerprint(source, module)
     triples: list[Triple] = []
     owned: set[str] = set()
@@ -266,7 +285,9 @@ def _harvest_locked(
         result.reason = f"cannot write the store: {exc}"
         return result
 
-    if result.outcome == "succeeded" and only_urls is None:
+    if result.outcome == "unchanged" and state is not None:
+        _save_state(config, source.id, state)
+    elif result.outcome == "succeeded" and only_urls is None:
         _save_state(config, source.id, {
             "fingerprint": current_fingerprint,
             # Stale pages too: the next run must ask for them again before it may
