@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ class ReplayServer:
 
     # -- control ---------------------------------------------------------------
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        server = ThreadingHTTPServer((host, port), _handler(self))
+        server = _QuietServer((host, port), _handler(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="replay", daemon=True)
@@ -189,6 +190,15 @@ class ReplayServer:
     def _log(self, url: str, method: str, status: int, headers: Any = None) -> None:
         with self._lock:
             self.requests.append((url, method, status, dict(headers or {})))
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away (a harvest that gave up on a slow or delayed
+        # fault) is expected; anything else is still reported.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def _not_modified(request_headers: Any, recorded: Recorded) -> bool:

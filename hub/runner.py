@@ -37,7 +37,7 @@ from hub import ids
 from hub.mapping import map_record
 from hub.provenance import RunResult, updated_provenance
 from hub.settings import Config, Source
-from hub.store import GraphStore, StoreError, StoreLocked, open_store
+from hub.store import GraphStore, StoreError, StoreLocked, note_lock_holder, open_store
 from hub.terms import Triple
 from hub.vocabgraph import ensure_vocabulary, vocabulary_digest
 from vocab import RDF
@@ -55,21 +55,27 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class DataDirectoryUnusable(Exception):
+    """The data directory cannot be written (read-only, full)."""
+
+
 @contextlib.contextmanager
 def source_lock(config: Config, source_id: str) -> Iterator[None]:
     folder = config.data_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{source_id}.lock", "a+") as f:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        f = open(folder / f"{source_id}.lock", "a+")  # noqa: SIM115
+    except OSError as exc:
+        raise DataDirectoryUnusable(f"{config.data_dir}: cannot use the data directory "
+                                    f"({exc.strerror or exc}); nothing was harvested") from None
+    with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0)
             holder = f.read().strip() or "another process"
             raise HarvestBusy(f"{source_id} is being harvested by {holder}") from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"process {os.getpid()}\n")
-        f.flush()
+        note_lock_holder(f)
         try:
             yield
         finally:
@@ -207,7 +213,7 @@ def harvest_source(
         with source_lock(config, source.id):
             return _harvest_locked(config, source, module, rewrite, only_urls, progress, after_write,
                                    result)
-    except HarvestBusy as exc:
+    except (HarvestBusy, DataDirectoryUnusable) as exc:
         result.reason = str(exc)
         result.ended = _now()
         return result

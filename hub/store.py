@@ -305,32 +305,47 @@ class OxigraphStore(_OxigraphReads, GraphStore):
             raise StoreLocked(
                 f"{self.data_dir}: the store is being written by {holder}; try again when it ends"
             ) from None
-        self._lock_file.seek(0)
-        self._lock_file.truncate()
-        self._lock_file.write(f"process {os.getpid()}\n")
-        self._lock_file.flush()
-        if self._dirty_marker.exists() or not self.path.exists():
-            self._restore_from_snapshot()
+        note_lock_holder(self._lock_file)
+        self._broken: str | None = None
         try:
+            if self._dirty_marker.exists() or not self.path.exists():
+                self._restore_from_snapshot()
             self._store = ox.Store(str(self.path))
         except OSError as exc:
             self.close()
-            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+            raise StoreError(f"{self.path}: cannot open the store: {_reason(exc)}") from exc
 
     # -- the write protocol ---------------------------------------------------
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """Mark the store dirty, run the write, publish a snapshot, mark clean.
-        On an exception the working store is restored from the snapshot."""
-        _write_marker(self._dirty_marker)
+        On an exception the working store is restored from the snapshot; a
+        write the disk refuses (full, read-only) is a :class:`StoreError`."""
+        if self._broken:
+            raise StoreError(self._broken)
+        try:
+            _write_marker(self._dirty_marker)
+        except OSError as exc:
+            raise StoreError(f"{self.data_dir}: cannot write the store: {exc.strerror or exc}") from exc
         try:
             yield
             self._store.flush()
             self.publish()
-        except BaseException:
+        except BaseException as exc:
             self._store = ox.Store()  # let go of the working store's files
-            self._restore_from_snapshot()
-            self._store = ox.Store(str(self.path))
+            try:
+                self._restore_from_snapshot()
+                self._store = ox.Store(str(self.path))
+            except OSError as again:
+                # The working store stays marked dirty: whoever opens it next
+                # restores it. This object writes no more.
+                self._broken = (f"{self.path}: cannot write the store ({_reason(exc)}), nor restore "
+                                f"it from the last snapshot ({_reason(again)}); it is restored when "
+                                "next opened for writing, and the published snapshot is intact")
+                raise StoreError(self._broken) from exc
+            if isinstance(exc, OSError):
+                raise StoreError(f"{self.path}: cannot write the store ({_reason(exc)}); nothing was "
+                                 "changed") from exc
             raise
         self._dirty_marker.unlink(missing_ok=True)
 
@@ -465,6 +480,18 @@ class OxigraphStore(_OxigraphReads, GraphStore):
             with contextlib.suppress(OSError):
                 fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
+
+
+def note_lock_holder(lock: IO[str]) -> None:
+    """Write who holds a lock into its file, for the message another process
+    gives; unbuffered, and skipped when the disk refuses (full, read-only)."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(lock.fileno(), 0)
+        os.write(lock.fileno(), f"process {os.getpid()}\n".encode())
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
 
 
 def _write_marker(path: Path) -> None:

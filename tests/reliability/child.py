@@ -1,20 +1,24 @@
 """A child process of the reliability suite, for what must be measured or
 killed from outside the test process.
 
-    python -m tests.reliability.child [--max-memory BYTES] cli ARG...
-    python -m tests.reliability.child [--max-memory BYTES] harvest SPEC.json
+    python -m tests.reliability.child [--max-memory BYTES] [--max-file-size BYTES] cli ARG...
+    python -m tests.reliability.child [--max-memory BYTES] [--max-file-size BYTES] harvest SPEC.json
 
 ``cli`` runs ``ogh ARG...``; ``harvest`` starts a replay server over
 ``spec["corpus"]``, injects ``spec["faults"]`` and harvests ``spec["sources"]``
 through it, as ``ogh harvest --replay`` does. The configuration comes from
 ``OGH_HOME`` and ``OGH_CONFIG``. The last line of stdout is a JSON report: exit
 code, peak resident memory (``ru_maxrss``, KiB) and the runs' results.
+``--max-file-size`` stands in for a full disk where no small filesystem can be
+mounted: writing past it fails with EFBIG, as writing to a full disk fails
+with ENOSPC.
 """
 
 from __future__ import annotations
 
 import json
 import resource
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,9 +43,13 @@ def _harvest(spec_path: str) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--max-memory"]:
+    while argv[:1] in (["--max-memory"], ["--max-file-size"]):
         limit = int(argv[1])
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if argv[0] == "--max-memory":
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        else:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
         argv = argv[2:]
     mode, args = argv[0], argv[1:]
     if mode == "cli":

@@ -11,6 +11,7 @@ import ctypes.util
 import dataclasses
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from harvesters.replay import ReplayServer
 from hub import ids
@@ -28,6 +29,8 @@ from hub.provenance import RunResult
 from hub.runner import derived_updates, harvest_source
 from hub.settings import Config, Source
 from hub.store import open_store, rdflib_graph
+from tests.conftest import CORPUS
+from vocab import OGH
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -131,6 +134,53 @@ def dataset_text(config: Config) -> str:
     with open_store(config) as store:
         store.export(buffer, "nquads")
     return buffer.getvalue().decode("utf-8")
+
+
+# ------------------------------------------------------------------ two versions
+#: Two sources, and the page of each that the second version of the corpus changes.
+SOURCES = ("ni", "govwales")
+CHANGED = {
+    "ni": "topics/transparency-and-open-government.html",
+    "govwales": "written-statement-publication-welsh-governments-open-government-commitments-2019-21.html",
+}
+
+
+def versions(folder: Path) -> dict[str, Path]:
+    """The corpus of the two sources as recorded (A), and with one page of each changed (B)."""
+    out = {}
+    for name in ("A", "B"):
+        root = folder / name
+        for source in SOURCES:
+            shutil.copytree(CORPUS / source, root / source)
+        if name == "B":
+            for source, page in CHANGED.items():
+                path = root / source / page
+                html = path.read_text(encoding="utf-8")
+                assert "</h1>" in html and "</title>" in html
+                for tag in ("</h1>", "</title>"):
+                    html = html.replace(tag, f" (revised){tag}", 1)
+                path.write_text(html, encoding="utf-8")
+                # A server gives a changed page new validators.
+                manifest = root / source / "manifest.json"
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                for response in data["responses"]:
+                    if response.get("file") == page:
+                        response["headers"] = {k: v for k, v in response.get("headers", {}).items()
+                                               if k.lower() not in ("etag", "last-modified")}
+                manifest.write_text(json.dumps(data), encoding="utf-8")
+        out[name] = root
+    return out
+
+
+def graphs(store: Any) -> dict[str, Graph]:
+    """The graphs of :data:`SOURCES`, with the time a page was retrieved set
+    aside: a page fetched again carries the time of that fetch, in either version."""
+    return {s: rdflib_graph((t[0], t[1], RETRIEVED) if t[1] == OGH.retrievedAt else t
+                            for t in store.triples(str(ids.source_graph(s))))
+            for s in SOURCES}
+
+
+RETRIEVED = Literal("retrieved")
 
 
 # ------------------------------------------------------------------ children

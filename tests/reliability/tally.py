@@ -3,6 +3,7 @@ printed at the end of the run (see ``conftest.pytest_terminal_summary``)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,17 +44,18 @@ class Tally:
     def used(self) -> bool:
         return bool(self.inputs or self.faults or self.requests or self.checks)
 
-    def lines(self) -> list[str]:
-        def listed(counter: Counter[str]) -> str:
-            return ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items())) or "none"
+    def lines(self, width: int = 100) -> list[str]:
+        def listed(title: str, counter: Counter[str]) -> list[str]:
+            kinds = "; ".join(f"{n} {kind}" for kind, n in sorted(counter.items()))
+            return [f"{title}: {sum(counter.values())}",
+                    *textwrap.wrap(kinds, width, initial_indent="    ", subsequent_indent="    ")]
 
-        lost = (f"{len(self.lost)} ({'; '.join(self.lost)})" if self.lost else "none")
         return [
-            f"inputs tried: {sum(self.inputs.values())} ({listed(self.inputs)})",
-            f"faults injected: {sum(self.faults.values())} ({listed(self.faults)})",
-            f"abusive requests: {sum(self.requests.values())} ({listed(self.requests)})",
+            *listed("inputs tried", self.inputs),
+            *listed("faults injected", self.faults),
+            *listed("abusive requests", self.requests),
             f"graphs checked after faults: {self.checks}",
-            f"data lost: {lost}",
+            f"data lost: {len(self.lost)}" + "".join(f"\n    {what}" for what in self.lost),
         ]
 
 

@@ -34,7 +34,7 @@ FAULTS = {
                 content_type="application/json; charset=utf-8"), "malformed JSON"),
     f"{P19}/uk-national-action-plan-for-open-government-2019-2021": (Fault("truncated"),
                                                                       "connection broke"),
-    ATOM: (Fault("delay", seconds=20), "timed out"),
+    ATOM: (Fault("delay", seconds=4), "timed out"),
 }
 #: Faults a live site shows besides: a JSON API answering with an HTML page
 #: (labelled as such), a connection dropped, a bad charset name.

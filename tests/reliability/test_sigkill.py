@@ -14,10 +14,8 @@ half-way in the HTTP cache or the run state makes the hub miss a change).
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,62 +23,20 @@ import time
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from hub import ids
-from hub.store import OxigraphStore, open_store, rdflib_graph
+from hub.store import OxigraphStore, open_store
 from hub.validate import validate_store
-from tests.conftest import CORPUS
-from tests.reliability.helpers import ROOT, child_env
-from vocab import OGH
+from tests.reliability.helpers import ROOT, SOURCES, child_env, graphs, versions
 
-SOURCES = ("ni", "govwales")
-RETRIEVED = Literal("retrieved")
-#: the page of each source that the second version changes
-CHANGED = {"ni": "topics/transparency-and-open-government.html",
-           "govwales": "written-statement-publication-welsh-governments-open-government-commitments-2019-21.html"}
 KILLS = 24  # runs killed while alive (the issue asks for at least 20)
-
-
-def versions(folder: Path) -> dict[str, Path]:
-    """The corpus of the two sources as recorded (A), and with one page of each changed (B)."""
-    out = {}
-    for name in ("A", "B"):
-        root = folder / name
-        for source in SOURCES:
-            shutil.copytree(CORPUS / source, root / source)
-        if name == "B":
-            for source, page in CHANGED.items():
-                path = root / source / page
-                html = path.read_text(encoding="utf-8")
-                assert "</h1>" in html and "</title>" in html
-                html = html.replace("</h1>", " (revised)</h1>", 1).replace("</title>", " (revised)</title>", 1)
-                path.write_text(html, encoding="utf-8")
-                # A server gives a changed page new validators.
-                manifest = root / source / "manifest.json"
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-                for response in data["responses"]:
-                    if response.get("file") == page:
-                        response["headers"] = {k: v for k, v in response.get("headers", {}).items()
-                                               if k.lower() not in ("etag", "last-modified")}
-                manifest.write_text(json.dumps(data), encoding="utf-8")
-        out[name] = root
-    return out
 
 
 def start(config, corpus: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "hub.cli", "harvest", *SOURCES, "--replay", str(corpus)],
                             cwd=ROOT, env=child_env(config), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-
-
-def graphs(store) -> dict[str, Graph]:
-    """Each source's graph, with the time a page was retrieved set aside: a
-    page fetched again carries the time of that fetch, in either version."""
-    return {s: rdflib_graph((t[0], t[1], RETRIEVED) if t[1] == OGH.retrievedAt else t
-                            for t in store.triples(str(ids.source_graph(s))))
-            for s in SOURCES}
 
 
 def difference(graph: Graph, other: Graph) -> str:
