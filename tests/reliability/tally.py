@@ -3,7 +3,6 @@ printed at the end of the run (see ``conftest.pytest_terminal_summary``)."""
 
 from __future__ import annotations
 
-import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,11 +43,10 @@ class Tally:
     def used(self) -> bool:
         return bool(self.inputs or self.faults or self.requests or self.checks)
 
-    def lines(self, width: int = 100) -> list[str]:
+    def lines(self) -> list[str]:
         def listed(title: str, counter: Counter[str]) -> list[str]:
-            kinds = "; ".join(f"{n} {kind}" for kind, n in sorted(counter.items()))
             return [f"{title}: {sum(counter.values())}",
-                    *textwrap.wrap(kinds, width, initial_indent="    ", subsequent_indent="    ")]
+                    *(f"    {n:4} {kind}" for kind, n in sorted(counter.items()))]
 
         return [
             *listed("inputs tried", self.inputs),
