@@ -69,6 +69,10 @@ SETTINGS: tuple[Setting, ...] = (
             "The environment variable holding the remote server's user name."),
     Setting("store", "password_env", str, "OGH_STORE_PASSWORD",
             "The environment variable holding the remote server's password."),
+    Setting("store", "timeout", float, 60.0,
+            "Seconds to wait for the remote server's answer to one request, and for a "
+            "write being switched in to finish before a read gives up (store.backend = "
+            "'sparql').", minimum=0.1),
     Setting("store", "keep_snapshots", int, 3,
             "How many published snapshots of the embedded store to keep for "
             "readers.", minimum=1),
