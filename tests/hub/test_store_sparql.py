@@ -130,15 +130,18 @@ def test_writer_killed_inside_its_switch_leaves_the_previous_graph(remote, data_
 
 def test_credentials_come_from_the_environment(remote, data_dir: Path, monkeypatch) -> None:
     """Virtuoso's authenticated endpoints ask for HTTP Digest; the user name and
-    password are read from the variables the settings name."""
+    password are read from the variables the settings name. The user is set up
+    as the README says: its own account with the SPARQL_UPDATE role."""
+    if "hub" not in remote.isql("SELECT U_NAME FROM DB.DBA.SYS_USERS WHERE U_NAME = 'hub';"):
+        remote.isql("DB.DBA.USER_CREATE('hub', 'secret'); GRANT SPARQL_UPDATE TO \"hub\";")
     overrides = {"hub.data_dir": str(data_dir), **remote.config(),
                  "store.query_url": f"{remote.base}/sparql-auth",
                  "store.update_url": f"{remote.base}/sparql-auth",
                  "store.graph_store_url": f"{remote.base}/sparql-graph-crud-auth",
                  "store.user_env": "HUB_TEST_USER", "store.password_env": "HUB_TEST_PASSWORD"}
     config = load_config(overrides=overrides)
-    monkeypatch.setenv("HUB_TEST_USER", "dba")
-    monkeypatch.setenv("HUB_TEST_PASSWORD", "dba")
+    monkeypatch.setenv("HUB_TEST_USER", "hub")
+    monkeypatch.setenv("HUB_TEST_PASSWORD", "secret")
     with open_store(config, write=True) as w:
         w.replace_graph(G, triples(2, "auth"))
     with open_store(config) as r:
@@ -275,3 +278,11 @@ def test_harvest_entities_validate_and_export_on_virtuoso(remote, replay, tmp_pa
         return [q for q in lines if q.endswith(f"<{source_graph}> .") and "/def/retrievedAt>" not in q]
 
     assert source_quads(quads) and source_quads(quads) == source_quads(embedded_result[4])
+
+    # Restore: the remote store's backup loaded into a fresh embedded hub gives the same entities.
+    config, env = _hub(tmp_path, "restored", {})
+    monkeypatch.setenv("OGH_HOME", env["OGH_HOME"])
+    assert main(["load", str(tmp_path / "remote" / "backup.nq.gz")]) == 0
+    with open_store(config) as store:
+        assert EntityReader(store).list("Document") == entities
+        assert store.graphs() == graphs
