@@ -124,9 +124,11 @@ P_NOW = _C + "nowPublished"  # <change> P_NOW "true"/"false"
 
 #: Rows asked for per page when reading a graph (lowered to the server's cap).
 PAGE = 10_000
-#: Triples per Graph Store Protocol POST, and per INSERT DATA request.
+#: Triples per Graph Store Protocol POST, and per INSERT DATA request (Virtuoso
+#: refuses an update of much more than 1,000 triples: "generated SQL text has
+#: exceeded 10000 lines").
 GSP_CHUNK = 20_000
-UPDATE_CHUNK = 2_000
+UPDATE_CHUNK = 500
 #: A foreign hub's abandoned staging is cleaned up after this many seconds.
 FOREIGN_JOURNAL_AGE = 86_400.0
 
@@ -252,6 +254,35 @@ def _has_bnode(t: ox.Triple) -> bool:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _bnode_batches(triples: list[ox.Triple], size: int) -> Iterator[list[str]]:
+    """Blank-node triples in batches of about ``size`` lines, each blank node's
+    triples in one batch (a label means one node only within one request)."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    for t in triples:
+        labels = [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        for other in labels[1:]:
+            parent[root(other)] = root(labels[0])
+    groups: dict[str, list[str]] = {}
+    for t in triples:
+        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        groups.setdefault(root(node.value), []).append(str(t))
+    batch: list[str] = []
+    for lines in groups.values():
+        if batch and len(batch) + len(lines) > size:
+            yield batch
+            batch = []
+        batch.extend(lines)
+    if batch:
+        yield batch
 
 
 def _literal(text: str) -> str:
@@ -871,12 +902,12 @@ class SparqlStore(GraphStore):
 
             new_keys: set[str] = set()
             additions: list[str] = []
-            bnode_lines: list[str] = []
+            bnode_triples: list[ox.Triple] = []
             for t in make(old):  # the caller's triples: may raise part-way, before any upload
                 ot = _ox_triple(t)
                 line = str(ot)
                 if _has_bnode(ot):
-                    bnode_lines.append(line)
+                    bnode_triples.append(ot)
                 elif line not in new_keys:
                     new_keys.add(line)
                     if line not in old_keys:
@@ -885,10 +916,10 @@ class SparqlStore(GraphStore):
             if old_spool is not None:
                 old_spool.close()
         deletions = [k for k in old_keys if k not in new_keys]
-        change.now = bool(new_keys or bnode_lines)
-        if not (additions or bnode_lines or deletions or old_bnodes) and change.was == change.now:
+        change.now = bool(new_keys or bnode_triples)
+        if not (additions or bnode_triples or deletions or old_bnodes) and change.was == change.now:
             return False
-        self._upload(change.additions, additions, bnode_lines)
+        self._upload(change.additions, additions, bnode_triples)
         self._upload(change.deletions, deletions, [])
         if old_bnodes:
             # Blank nodes cannot be named across requests: copy the old ones on the server.
@@ -897,12 +928,11 @@ class SparqlStore(GraphStore):
                          f"staging the blank-node triples of {change.target}")
         return True
 
-    def _upload(self, graph: str, lines: list[str], bnode_lines: list[str]) -> None:
-        """Triples (N-Triples lines without the dot) into a staging graph.
-        Blank-node triples go in one request, so their labels hold together."""
+    def _upload(self, graph: str, lines: list[str], bnode_triples: list[ox.Triple]) -> None:
+        """Triples (N-Triples lines without the dot) into a staging graph;
+        all the triples of one blank node go in one request."""
         if self.graph_store_url:
-            batches = [*_chunks(lines, GSP_CHUNK), *([bnode_lines] if bnode_lines else [])]
-            for batch in batches:
+            for batch in (*_chunks(lines, GSP_CHUNK), *_bnode_batches(bnode_triples, GSP_CHUNK)):
                 body = "".join(f"{line} .\n" for line in batch).encode("utf-8")
                 resp = self._send("POST", self.graph_store_url, f"uploading to {graph}",
                                   params={"graph": graph}, data=body,
@@ -912,9 +942,9 @@ class SparqlStore(GraphStore):
         for batch in _chunks(lines, UPDATE_CHUNK):
             self._update(f"INSERT DATA {{ GRAPH <{graph}> {{ {' . '.join(batch)} . }} }}",
                          f"uploading to {graph}")
-        if bnode_lines:
+        for batch in _bnode_batches(bnode_triples, UPDATE_CHUNK):
             # INSERT DATA may hold blank nodes, but some servers (Virtuoso) refuse them there.
-            self._update(f"INSERT {{ GRAPH <{graph}> {{ {' . '.join(bnode_lines)} . }} }} WHERE {{}}",
+            self._update(f"INSERT {{ GRAPH <{graph}> {{ {' . '.join(batch)} . }} }} WHERE {{}}",
                          f"uploading to {graph}")
 
     @staticmethod

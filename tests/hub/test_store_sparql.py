@@ -37,8 +37,6 @@ from hub.store_sparql import (
 )
 from tests.virtuoso import free_port
 
-pytestmark = pytest.mark.virtuoso
-
 G = "https://w3id.org/ogh/graph/source/test"
 EX = "https://example.org/"
 
@@ -52,6 +50,7 @@ def remote_config(remote, data_dir: Path) -> Config:
     return load_config(overrides={"hub.data_dir": str(data_dir), **remote.config()})
 
 
+@pytest.mark.virtuoso
 def test_a_graph_beyond_the_servers_row_limit_is_read_whole(remote_config: Config) -> None:
     """Virtuoso cuts answers at 10,000 rows, silently for CONSTRUCT: graphs are
     read in pages and counted, and a cut SELECT is an error, not a short list."""
@@ -65,6 +64,36 @@ def test_a_graph_beyond_the_servers_row_limit_is_read_whole(remote_config: Confi
             r.select(f"SELECT ?o WHERE {{ ?s <{EX}p> ?o }}")
 
 
+@pytest.mark.virtuoso
+def test_without_the_graph_store_protocol_writes_go_by_update(remote, data_dir: Path, monkeypatch) -> None:
+    """A server without the Graph Store Protocol: staging is filled with INSERT
+    DATA in chunks, blank nodes by INSERT … WHERE {} (Virtuoso refuses them in
+    INSERT DATA), each blank node's triples within one request."""
+    from rdflib import BNode
+    from rdflib.compare import isomorphic
+
+    from hub import store_sparql
+    from hub.store import rdflib_graph
+
+    monkeypatch.setattr(store_sparql, "UPDATE_CHUNK", 50)  # several requests for little data
+
+    config = load_config(overrides={"hub.data_dir": str(data_dir), **remote.config(),
+                                    "store.graph_store_url": ""})
+    data = triples(120, "u") + [
+        (URIRef(f"{EX}s0"), URIRef(f"{EX}q"), BNode("k")),
+        (BNode("k"), URIRef(f"{EX}p"), Literal('a "quoted"\nline, ünïcode', lang="cy")),
+    ] + [t for i in range(40) for t in (  # more blank-node triples than one request takes
+        (URIRef(f"{EX}s{i}"), URIRef(f"{EX}b"), BNode(f"n{i}")),
+        (BNode(f"n{i}"), URIRef(f"{EX}p"), Literal(i)))]
+    with open_store(config, write=True) as w:
+        w.replace_graph(G, data)
+        assert isomorphic(rdflib_graph(w.triples(G)), rdflib_graph(data))
+        smaller = data[:100] + data[120:122]
+        w.replace_graph(G, smaller)
+        assert isomorphic(rdflib_graph(w.triples(G)), rdflib_graph(smaller))
+
+
+@pytest.mark.virtuoso
 def test_staging_and_catalogue_stay_out_of_the_readers_dataset(remote, remote_config: Config) -> None:
     with open_store(remote_config, write=True) as w:
         w.replace_graph(G, triples(3, "pub"))
@@ -97,6 +126,7 @@ def _switching(remote) -> float | None:
     return float(rows[0]["lease"]) if rows else None
 
 
+@pytest.mark.virtuoso
 @pytest.mark.slow
 def test_writer_killed_inside_its_switch_leaves_the_previous_graph(remote, data_dir: Path) -> None:
     """SIGKILL while the switch request runs: readers wait instead of seeing
@@ -128,6 +158,7 @@ def test_writer_killed_inside_its_switch_leaves_the_previous_graph(remote, data_
         assert {str(o) for _, _, o in w.triples(G)} == {"after-0", "after-1"}
 
 
+@pytest.mark.virtuoso
 def test_credentials_come_from_the_environment(remote, data_dir: Path, monkeypatch) -> None:
     """Virtuoso's authenticated endpoints ask for HTTP Digest; the user name and
     password are read from the variables the settings name. The user is set up
@@ -155,6 +186,7 @@ def test_credentials_come_from_the_environment(remote, data_dir: Path, monkeypat
         open_store(config)
 
 
+@pytest.mark.virtuoso
 def test_errors_name_the_endpoint_and_the_servers_message(remote, remote_config: Config,
                                                           data_dir: Path) -> None:
     with open_store(remote_config) as r:
@@ -173,6 +205,7 @@ def test_errors_name_the_endpoint_and_the_servers_message(remote, remote_config:
         open_store(no_update, write=True)
 
 
+@pytest.mark.virtuoso
 def test_query_raw_forwards_a_query_with_limits(remote_config: Config) -> None:
     """What ``/sparql`` uses on the remote backend: the server's bytes and
     type, the hub's dataset, a byte cap, a timeout and the server's status."""
@@ -228,6 +261,7 @@ def _hub(tmp_path: Path, name: str, env: dict[str, str]) -> tuple[Config, dict[s
     return load_config(folder, environ=env), env
 
 
+@pytest.mark.virtuoso
 def test_harvest_entities_validate_and_export_on_virtuoso(remote, replay, tmp_path: Path,
                                                           monkeypatch, capsys) -> None:
     """A harvest through the runner lands in Virtuoso; entity listing, ``ogh
@@ -286,3 +320,41 @@ def test_harvest_entities_validate_and_export_on_virtuoso(remote, replay, tmp_pa
     with open_store(config) as store:
         assert EntityReader(store).list("Document") == entities
         assert store.graphs() == graphs
+
+
+def test_a_partial_answer_is_an_error_never_a_result(tmp_path: Path) -> None:
+    """Virtuoso answers a query cut short by its limits with HTTP 206 and
+    X-SQL-State: a real server on loopback answering so gives an error."""
+    import http.server
+    import threading
+
+    class Partial(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            empty = b'{"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": []}}'
+            if b"store%2Fcatalogue" in body:  # the hub's catalogue: no graphs yet
+                self.send_response(200)
+            else:
+                self.send_response(206)
+                self.send_header("X-SQL-State", "S1TAT")
+                self.send_header("X-SQL-Message", "RC...: Returning incomplete results")
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(empty)))
+            self.end_headers()
+            self.wfile.write(empty)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Partial)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        store = SparqlStore(f"http://127.0.0.1:{server.server_address[1]}/sparql", timeout=5)
+        with pytest.raises(StoreIncomplete, match="incomplete answer.*HTTP 206|S1TAT"):
+            store.select("SELECT * WHERE { ?s ?p ?o }")
+        with pytest.raises(StoreIncomplete, match="stopped before it finished"):
+            store.query_raw("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json")
+    finally:
+        server.shutdown()
+        server.server_close()
