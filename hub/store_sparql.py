@@ -34,7 +34,10 @@ graph of 20,000 triples while ``DROP GRAPH <g>; MOVE <staging> TO <g>`` ran
 saw 12,001 and 19,899. The flag-and-epoch protocol needs nothing of the server
 but that a single small update is not seen half-applied, and the window in
 which readers wait is as long as the *difference* takes to apply (nothing for
-an unchanged graph), not the whole graph.
+an unchanged graph), not the whole graph. The difference is computed in the hub
+because the server cannot be relied on for it either: Virtuoso took 30 s for
+``FILTER NOT EXISTS`` between two graphs of 25,000 triples, which the hub does
+in a fraction of a second once it has read the old graph.
 
 **A journal makes crashes harmless.** Before anything is staged, the write is
 recorded in the catalogue (its staging graphs and targets). A writer killed
@@ -59,8 +62,8 @@ smaller graph. A query that the server answers partially (HTTP 206, Virtuoso's
 
 Blank nodes: labels from the server are kept as they come (Virtuoso's
 ``nodeID://b1`` becomes ``b1``), so a blank node read twice is the same node;
-blank-node triples of a graph are always rewritten by a write (they cannot be
-matched across requests). The hub itself mints none.
+a write replaces all the blank-node triples of a graph that has any (they
+cannot be matched across requests). The hub itself mints none.
 
 Limits, stated: one writer per data folder at a time (the lock file, as for
 the embedded store); hubs on several machines writing one server must take
