@@ -50,6 +50,8 @@ class Operation:
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     info: QueryInfo
+    #: A ``format`` parameter (URL or form), overriding the Accept header.
+    format: str | None = None
 
     @property
     def has_protocol_dataset(self) -> bool:
@@ -168,4 +170,5 @@ def read_request(method: str, query_string: bytes, content_type: str | None,
         default_graphs=_iris(default, "default-graph-uri") if given else None,
         named_graphs=_iris(named, "named-graph-uri") if given else None,
         info=info,
+        format=next((v for k, v in reversed(params) if k == "format" and v), None),
     )

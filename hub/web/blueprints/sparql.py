@@ -65,9 +65,10 @@ def _preflight() -> Response:
     return response
 
 
-def _wants_html() -> bool:
-    """A browser, asking for a page rather than data (``*/*`` gets data)."""
-    fmt = request.args.get("format")
+def _wants_html(fmt: str | None = None) -> bool:
+    """A browser, asking for a page rather than data (``*/*`` gets data).
+    ``fmt`` is the request's ``format`` parameter, if any."""
+    fmt = fmt or request.args.get("format")
     if fmt:
         return fmt.strip().lower() in (HTML, "text/html")
     best = request.accept_mimetypes.best_match(
@@ -76,8 +77,8 @@ def _wants_html() -> bool:
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None,
-           query: str | None = None) -> Response | tuple[str, int]:
-    if _wants_html():
+           query: str | None = None, fmt: str | None = None) -> Response:
+    if _wants_html(fmt):
         page = _render_page(query=query or "", error=message, status=status)
         response = Response(page, status=status, mimetype="text/html")
     else:
@@ -114,13 +115,13 @@ def sparql() -> Any:
         return _no_query()
     query_text = op.query
     try:
-        choice = negotiate(request.headers.get("Accept"), request.args.get("format"))
+        choice = negotiate(request.headers.get("Accept"), op.format)
     except NotAcceptable as exc:
-        return _error(406, str(exc), query=query_text)
+        return _error(406, str(exc), query=query_text, fmt=op.format)
     try:
         answer = endpoint().run(op, choice)
     except QueryFailed as exc:
-        return _error(exc.status, exc.message, exc.headers, query=query_text)
+        return _error(exc.status, exc.message, exc.headers, query=query_text, fmt=op.format)
     if choice.html:
         return _html_answer(op, answer, choice)
     return _data_answer(answer)
@@ -200,6 +201,7 @@ def _render_page(query: str = "", chosen: named.Example | None = None, answer: A
         truncation=_truncation_note(answer) if answer and answer.truncated else None,
         timeout=config["sparql.timeout"],
         max_rows=config["sparql.max_rows"],
+        endpoint_url=endpoint().base_iri,
     )
 
 
