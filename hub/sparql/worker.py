@@ -57,6 +57,9 @@ class _CappedLines:
         self.truncated = ""
 
     def write(self, data: bytes) -> int:
+        if self.truncated:
+            # The serializer's buffer may flush once more as it unwinds.
+            return len(data)
         data = bytes(data)
         start = len(self.buffer)
         self.buffer += data
@@ -64,11 +67,11 @@ class _CappedLines:
         if self.lines > self.max_lines:
             self._cut_at_line(self.max_lines, start)
             self.truncated = "rows"
-            raise _Full
         if len(self.buffer) > self.max_bytes:
             end = self.buffer.rfind(b"\n", 0, self.max_bytes + 1)
             del self.buffer[end + 1:]
             self.truncated = "bytes"
+        if self.truncated:
             raise _Full
         return len(data)
 
