@@ -15,6 +15,7 @@ in a few tens of milliseconds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -143,10 +144,8 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
     if isinstance(result, ox.QuerySolutions):
         fmt = job["results_format"]
         sink = _CappedLines(max_rows, max_bytes)
-        try:
+        with contextlib.suppress(_Full):
             result.serialize(sink, ox.QueryResultsFormat.TSV)
-        except _Full:
-            pass
         tsv = bytes(sink.buffer)
         rows = max(tsv.count(b"\n") - 1, 0)
         if fmt == "tsv":
@@ -230,10 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     inp = os.fdopen(os.dup(0), "rb", buffering=0)
-    try:
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
         serve(data_dir, inp, out)
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass
     return 0
 
 

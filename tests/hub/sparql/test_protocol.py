@@ -38,7 +38,7 @@ def test_post_form_with_dataset_in_the_url() -> None:
 
 def test_post_direct() -> None:
     op = read_request("POST", qs(("named-graph-uri", D1), ("named-graph-uri", D2)),
-                      "application/sparql-query; charset=utf-8", "ASK { GRAPH ?g {} }".encode())
+                      "application/sparql-query; charset=utf-8", b"ASK { GRAPH ?g {} }")
     assert op is not None and op.query == "ASK { GRAPH ?g {} }"
     assert op.named_graphs == (D1, D2) and op.default_graphs == ()
 
