@@ -10,6 +10,7 @@ of each family up front and the worker uses the one that fits.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,7 @@ RESULT_FORMATS: tuple[Format, ...] = (
 GRAPH_FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", ("application/x-turtle", "ttl"), "ttl", "Turtle"),
     Format("ntriples", "application/n-triples", ("nt", "text/n-triples"), "nt", "N-Triples"),
-    Format("jsonld", "application/ld+json", ("json-ld",), "jsonld", "JSON-LD"),
+    Format("jsonld", "application/ld+json", ("json-ld", "application/x-json+ld"), "jsonld", "JSON-LD"),
     Format("rdfxml", "application/rdf+xml", ("rdf", "owl"), "rdf", "RDF/XML"),
 )
 
@@ -80,7 +81,12 @@ def _lookup(value: str, family: tuple[Format, ...]) -> Format | None:
 
 def by_parameter(value: str) -> Choice:
     """The ``format`` parameter: one name for both families where it makes
-    sense (``json`` gives JSON-LD for a CONSTRUCT, ``xml`` gives RDF/XML)."""
+    sense (``json`` gives JSON-LD for a CONSTRUCT, ``xml`` gives RDF/XML).
+    Some clients send a list of media types (``a/b,c/d``): the first known wins."""
+    if "," in value:
+        for item in value.split(","):
+            with contextlib.suppress(NotAcceptable):
+                return by_parameter(item)
     lowered = value.strip().lower()
     if lowered in (HTML, *HTML_TYPES):
         return Choice(HTML, HTML)

@@ -17,12 +17,19 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
+#: Datatypes whose values speak for themselves: no note, numbers right-aligned.
+_PLAIN = {_XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
+                             "nonNegativeInteger", "boolean")}
+_NUMERIC = _PLAIN - {_XSD + "boolean"}
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str
     href: str | None = None
     note: str = ""  # a language tag or a datatype, shown small
     kind: str = ""  # "iri", "literal", "bnode", "triple" or "" (unbound)
+    numeric: bool = False
 
 
 def href_for(iri: str) -> str | None:
@@ -53,12 +60,16 @@ def cell(term: dict[str, Any] | None) -> Cell:
     if kind == "triple":
         parts = [cell(value[k]).text for k in ("subject", "predicate", "object")]
         return Cell("<< " + " ".join(parts) + " >>", kind="triple")
+    return _literal(str(value), term.get("xml:lang"), term.get("datatype"))
+
+
+def _literal(value: str, language: str | None, datatype: str | None) -> Cell:
     note = ""
-    if term.get("xml:lang"):
-        note = "@" + term["xml:lang"]
-    elif term.get("datatype"):
-        note = _short_datatype(term["datatype"])
-    return Cell(str(value), note=note, kind="literal")
+    if language:
+        note = "@" + language
+    elif datatype and datatype not in _PLAIN and datatype != _XSD + "string":
+        note = _short_datatype(datatype)
+    return Cell(value, note=note, kind="literal", numeric=datatype in _NUMERIC)
 
 
 def table_from_json(body: bytes) -> tuple[list[str], list[list[Cell]]]:
@@ -77,10 +88,7 @@ def table_from_ntriples(body: bytes) -> tuple[list[str], list[list[Cell]]]:
         if isinstance(term, ox.BlankNode):
             return Cell(f"_:{term.value}", kind="bnode")
         if isinstance(term, ox.Literal):
-            note = "@" + term.language if term.language else ""
-            if not note and term.datatype.value != _XSD + "string":
-                note = _short_datatype(term.datatype.value)
-            return Cell(term.value, note=note, kind="literal")
+            return _literal(term.value, term.language, term.datatype.value)
         return Cell(str(term), kind="triple")
 
     rows = [[ox_cell(t.subject), ox_cell(t.predicate), ox_cell(t.object)]

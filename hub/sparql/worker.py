@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import threading
 import time
@@ -176,6 +177,18 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
             "truncated": state["truncated"]}, bytes(out.buffer)
 
 
+def short_syntax_error(message: str, keep: int = 12) -> str:
+    """The parser's message without its long character-class lists: the
+    position and the first few tokens it expected."""
+    head, sep, rest = message.partition("expected one of ")
+    if not sep:
+        return message
+    tokens = re.findall(r'"(?:[^"\\]|\\.)*"', rest)
+    shown = ", ".join(tokens[:keep])
+    more = " or others" if len(tokens) > keep or "[" in rest else ""
+    return f"{head}expected {shown}{more}" if shown else message.split("\n", 1)[0]
+
+
 def answer(snapshot: Snapshot, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """:func:`execute` with errors turned into answers the endpoint can relay."""
     started = time.perf_counter()
@@ -186,7 +199,7 @@ def answer(snapshot: Snapshot, job: dict[str, Any]) -> tuple[dict[str, Any], byt
     try:
         header, body = execute(snapshot.store, job)
     except SyntaxError as exc:
-        return {"error": "syntax", "message": f"SPARQL syntax error: {exc}"}, b""
+        return {"error": "syntax", "message": f"SPARQL syntax error: {short_syntax_error(str(exc))}"}, b""
     except (ValueError, TypeError, RuntimeError) as exc:
         return {"error": "query", "message": f"the query cannot be evaluated: {exc}"}, b""
     except OSError as exc:

@@ -32,6 +32,18 @@ from hub.sparql.protocol import Operation, ProtocolError, read_request
 
 bp = Blueprint("sparql", __name__)
 
+#: What the editor holds when the page opens.
+STARTER = """PREFIX ogh: <https://w3id.org/ogh/def/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+
+SELECT ?plan ?title
+WHERE {
+  ?plan a ogh:ActionPlan ;
+        dcterms:title ?title .
+}
+LIMIT 20
+"""
+
 EXPOSED = "X-SPARQL-Rows, X-SPARQL-Truncated, X-SPARQL-Elapsed"
 
 
@@ -159,7 +171,7 @@ def _no_query() -> Any:
         chosen = named.example(name) if name else None
         if name and chosen is None:
             return _error(404, f"there is no example query named {name!r}")
-        return _render_page(query=chosen.text if chosen else "", chosen=chosen)
+        return _render_page(query=chosen.text if chosen else STARTER, chosen=chosen)
     try:
         fmt = negotiate_graph(request.headers.get("Accept"), request.args.get("format"),
                               allow_html=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import W3C
-from tests.hub.sparql.server import hub_env, ogh, serving
+from tests.hub.sparql.server import Server, hub_env, ogh, serving
 from tests.hub.sparql.w3c import ProtocolTest, read_manifest
 
 PROTOCOL = W3C / "sparql11-protocol"
@@ -36,7 +36,7 @@ def w3c_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def w3c_server(w3c_data: Path) -> Iterator[str]:
+def w3c_server(w3c_data: Path) -> Iterator[Server]:
     """`ogh serve` over the suite's data; the base URL."""
     with serving(w3c_data, sparql_timeout=2, sparql_workers=2, sparql_max_rows=50,
                  sparql_max_body_bytes=20_000) as base:

@@ -53,8 +53,30 @@ def _serve_command(port: int) -> list[str]:
             "--threads=8", "--call", "hub.web:create_app"]
 
 
+class Server(str):
+    """The base URL of a running server; ``pid`` is its process (and session) id."""
+
+    pid: int
+
+    def processes(self, needle: str) -> list[int]:
+        """Processes of the server's session whose command line holds ``needle``."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if os.getsid(int(entry.name)) != self.pid:
+                    continue
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, ValueError):
+                continue
+            if needle in cmdline:
+                found.append(int(entry.name))
+        return found
+
+
 @contextlib.contextmanager
-def serving(data_dir: Path, **settings: object) -> Iterator[str]:
+def serving(data_dir: Path, **settings: object) -> Iterator[Server]:
     """``ogh serve`` on a free loopback port; yields its base URL."""
     port = free_port()
     env = hub_env(data_dir, server_host="127.0.0.1", server_port=port,
@@ -62,7 +84,8 @@ def serving(data_dir: Path, **settings: object) -> Iterator[str]:
     log = open(data_dir.parent / f"serve-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(_serve_command(port), env=env, cwd=PROJECT, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:

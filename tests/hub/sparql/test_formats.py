@@ -63,3 +63,9 @@ def test_graph_resources() -> None:
     assert negotiate_graph(BROWSER, None, allow_html=False) == "turtle"
     with pytest.raises(NotAcceptable):
         negotiate_graph("application/sparql-results+json", None)
+
+
+def test_a_list_of_media_types_as_the_format_parameter() -> None:
+    """SPARQLWrapper sends ``format=application/ld+json,application/x-json+ld``."""
+    assert negotiate(None, "application/ld+json,application/x-json+ld").graph == "jsonld"
+    assert negotiate(None, "text/x-unknown, text/csv").results == "csv"
