@@ -56,13 +56,15 @@ def parse(name: str, text: str) -> Example:
                    text=text)
 
 
-def examples(folder: Path = QUERIES_DIR) -> list[Example]:
+def examples(folder: Path | None = None) -> list[Example]:
     """Every ``.rq`` file of the folder, by title."""
+    folder = folder or QUERIES_DIR
     found = [parse(path.stem, path.read_text(encoding="utf-8")) for path in folder.glob("*.rq")]
     return sorted(found, key=lambda e: e.title.lower())
 
 
-def example(name: str, folder: Path = QUERIES_DIR) -> Example | None:
+def example(name: str, folder: Path | None = None) -> Example | None:
+    folder = folder or QUERIES_DIR
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         return None
     path = folder / f"{name}.rq"
