@@ -1,0 +1,53 @@
+"""Fixtures for the search and web tests: the sample graph in a store, its
+index built, and a Flask test client over it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from hub import index, search
+from hub.settings import Config, load_config
+from hub.store import open_store
+from tests.hub import sample
+
+
+def build_site(data_dir: Path, only: list[str] | None = None, with_index: bool = True) -> Config:
+    """A data directory holding the sample graph (and its index)."""
+    config = load_config(overrides={"hub.data_dir": str(data_dir), "http.min_interval": 0.0})
+    writer = open_store(config, write=True)
+    try:
+        sample.load(writer, only)
+    finally:
+        writer.close()
+    if with_index:
+        with open_store(config) as store:
+            index.rebuild(config, store)
+    return config
+
+
+@pytest.fixture(scope="session")
+def site_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Config]:
+    """The sample site, built once for the session; tests only read it."""
+    config = build_site(tmp_path_factory.mktemp("site"))
+    yield config
+    search.forget(config)
+
+
+@pytest.fixture(scope="session")
+def site_index(site_config: Config) -> search.Generation:
+    gen = search.open_current(site_config)
+    assert gen is not None
+    return gen
+
+
+@pytest.fixture
+def client(site_config: Config) -> FlaskClient:
+    from hub.web import create_app
+
+    app = create_app(site_config)
+    app.testing = True
+    return app.test_client()
