@@ -55,9 +55,6 @@ SETTINGS: tuple[Setting, ...] = (
             "The public URL the hub is served at, used in links, dumps and the "
             "service description."),
     Setting("hub", "name", str, "Open Government Hub", "The hub's name, shown on every page."),
-    Setting("hub", "contact_url", str, "https://w3id.org/ogh/",
-            "Where site owners can reach the hub's operators; sent in the "
-            "User-Agent of every harvest request."),
     # store
     Setting("store", "backend", str, "oxigraph",
             "'oxigraph' for the embedded store on disk, 'sparql' for a remote "
@@ -83,6 +80,9 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0.1),
     Setting("http", "read_timeout", float, 30.0,
             "Seconds to wait between bytes of a response (and in all for a body).", minimum=0.1),
+    Setting("http", "max_seconds", float, 120.0,
+            "The longest a whole response may take to arrive, in seconds (bounds slow bodies).",
+            minimum=0.1),
     Setting("http", "retries", int, 3,
             "Retries after a connection error, 429 or 5xx, with exponential backoff.",
             minimum=0),
@@ -328,3 +328,42 @@ def load_config(
         values[name] = _coerce(setting, value, "override")
     sources = _load_sources(folder / "sources.toml")
     return Config(values=values, sources=sources, config_dir=folder)
+
+
+def settings_markdown() -> str:
+    """docs/configuration.md, generated from :data:`SETTINGS`
+    (``python -m hub.settings > docs/configuration.md``)."""
+    lines = [
+        "# Configuration",
+        "",
+        "Settings are read from `config/hub.toml` (or `$OGH_CONFIG/hub.toml`); each can be",
+        "overridden by an environment variable `OGH_<SECTION>_<KEY>`. `OGH_HOME` sets the data",
+        "directory and `OGH_CONFIG` another config folder. A bad value stops the hub with the",
+        "file (or variable), the key and what was expected.",
+        "",
+        "Sources are registered in `config/sources.toml`, one `[[source]]` table each: `id`,",
+        "`name`, `jurisdiction` (uk, scotland, wales, northern-ireland, glasgow), `publisher`,",
+        "`harvester` (a module in `harvesters/`), `base_url`, `hosts` (the only hosts fetched),",
+        "`entry_points`, `licence`, and optionally `expect` (minimum entity counts by kind, checked",
+        "after each harvest) and `options` (for the harvester).",
+        "",
+        "This page is generated: `python -m hub.settings > docs/configuration.md`.",
+        "",
+    ]
+    section = None
+    for s in SETTINGS:
+        if s.section != section:
+            section = s.section
+            lines += [f"## [{section}]", "", "| setting | default | environment | meaning |",
+                      "| --- | --- | --- | --- |"]
+        default = repr(s.default) if not isinstance(s.default, str) else f'"{s.default}"'
+        extra = f" One of: {', '.join(map(str, s.choices))}." if s.choices else ""
+        lines.append(f"| `{s.name}` | `{default}` | `{s.env}` | {s.help}{extra} |")
+        nxt = SETTINGS.index(s) + 1
+        if nxt == len(SETTINGS) or SETTINGS[nxt].section != section:
+            lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")

@@ -424,19 +424,19 @@ class OxigraphStore(_OxigraphReads, GraphStore):
     def load(self, data: IO[bytes] | bytes, fmt: str, graph: str | None = None) -> list[str]:
         rdf_format = FORMATS[format_for("", fmt)]
         source = io.BytesIO(data) if isinstance(data, bytes) else data
+        target = ox.NamedNode(graph) if graph is not None else None
         try:
-            if graph is not None:
-                quads = ox.parse(source, rdf_format, to_graph=ox.NamedNode(graph))
-            else:
-                quads = ox.parse(source, rdf_format)
             by_graph: dict[str, list[ox.Quad]] = {}
-            for quad in quads:
+            for quad in ox.parse(source, rdf_format):
                 g = quad.graph_name
                 if isinstance(g, ox.DefaultGraph):
-                    raise StoreError(
-                        "the file has triples outside any named graph; say which graph "
-                        "they belong to with --graph IRI"
-                    )
+                    if target is None:
+                        raise StoreError(
+                            "the file has triples outside any named graph; say which graph "
+                            "they belong to with --graph IRI"
+                        )
+                    quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                    g = target
                 key = g.value if isinstance(g, ox.NamedNode) else str(g)
                 by_graph.setdefault(key, []).append(quad)
         except SyntaxError as exc:

@@ -36,7 +36,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config(data_dir: Path) -> Config:
-    return load_config(overrides={"hub.data_dir": str(data_dir), "http.min_interval": 0.0})
+    return load_config(overrides={"hub.data_dir": str(data_dir), "http.min_interval": 0.0,
+                                  "http.backoff": 0.01})
 
 
 @pytest.fixture
@@ -67,3 +68,28 @@ def output_dir() -> Path:
 
 def has(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+@pytest.fixture(scope="session")
+def replay() -> Iterator[object]:
+    """One loopback server over the project's recorded corpus for the whole
+    session. Tests that inject faults must clear them (``replay.clear_faults()``)."""
+    from harvesters.replay import ReplayServer
+
+    server = ReplayServer(CORPUS)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def run_harvest(config: Config, replay_server: object, *sources: str, urls: list[str] | None = None):
+    """Harvest sources through the replay server; the run results."""
+    from hub.runner import derived_updates, harvest_source
+
+    return [
+        harvest_source(config, config.source(s), rewrite=replay_server.url,  # type: ignore[attr-defined]
+                       only_urls=urls, after_write=derived_updates)
+        for s in sources
+    ]
