@@ -26,8 +26,21 @@ COUNTED = ("ActionPlan", "Commitment", "Meeting", "Document")
 _cache_lock = threading.Lock()
 
 
-def _last_harvests(store: Any) -> dict[str, str]:
-    """Source id → the latest time one of its pages was fetched."""
+def _last_harvests(store: Any, config: Any) -> dict[str, str]:
+    """Source id → when it was last harvested: the end of its last successful
+    run (from the provenance graph), else the latest time one of its pages
+    was fetched (a graph loaded without the runner)."""
+    from hub.provenance import source_status
+
+    out = _last_fetches(store)
+    for status in source_status(store, config):
+        success = status.get("last_success") or {}
+        if success.get("ended"):
+            out[status["id"]] = str(success["ended"])
+    return out
+
+
+def _last_fetches(store: Any) -> dict[str, str]:
     rows = store.select(
         f"SELECT ?g (MAX(?t) AS ?last) WHERE {{ GRAPH ?g {{ ?u <{OGH.retrievedAt}> ?t }} }} GROUP BY ?g"
     )
@@ -57,7 +70,7 @@ def home_data() -> dict[str, Any]:
     with _cache_lock:
         if cache.get("key") == key:
             return cache["data"]
-    harvests = _last_harvests(store)
+    harvests = _last_harvests(store, cfg)
     counts = overview(gen) if gen is not None else _store_counts(store)
     nations = []
     for j in JURISDICTIONS:

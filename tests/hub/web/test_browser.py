@@ -79,7 +79,8 @@ def test_search_and_narrow_by_jurisdiction(browser: object, hub_url: str, output
 
     page.get_by_role("link", name="Open contracting in Scottish public procurement").click()
     page.wait_for_url("**/id/plan/scotland/2021-2025/commitment/5")
-    assert page.get_by_role("heading", level=1).inner_text() == "Open contracting in Scottish public procurement"
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Open contracting in Scottish public procurement"
     page.screenshot(path=str(shots / "commitment.png"), full_page=True)
     assert problems == []  # no CSP violations, nothing failed to load
     page.close()

@@ -17,7 +17,7 @@ PAGES = [
     "/", "/search", "/search?q=open+contracting", "/search?q=open&jurisdiction=wales",
     "/id/" + sample.iri("meeting")[len("https://w3id.org/ogh/id/"):],
     "/id/" + sample.iri("welsh")[len("https://w3id.org/ogh/id/"):],
-    "/no/such/page", "/search?year=abc",
+    "/no/such/page", "/search?year=abc", "/sources",
 ]
 
 
