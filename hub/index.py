@@ -456,11 +456,20 @@ def rebuild(config: Any, store: GraphStore) -> dict[str, Any]:
     """Build a new generation of the index from every entity in ``store`` and
     make it current. Returns what was done (documents, seconds, generation)."""
     started = time.perf_counter()
+    docs = list(documents(store))
+    done = build(config, docs, getattr(store, "snapshot", None))
+    done["seconds"] = round(time.perf_counter() - started, 3)
+    return done
+
+
+def build(config: Any, docs: list[dict[str, Any]], snapshot: str | None = None) -> dict[str, Any]:
+    """Index ``docs`` (from :func:`documents`) as a new generation and make it
+    current."""
+    started = time.perf_counter()
     root = index_root(config)
     with _build_lock(root):
         tmp = _new_generation(root)
         try:
-            docs = list(documents(store))
             ix = whoosh_index.create_in(str(tmp), schema())
             writer = ix.writer(limitmb=256)
             try:
@@ -469,7 +478,7 @@ def rebuild(config: Any, store: GraphStore) -> dict[str, Any]:
                 writer.cancel()
                 raise
             writer.commit(optimize=True)
-            _write_columns(ix, tmp, store, len(docs))
+            _write_columns(ix, tmp, snapshot, len(docs))
             _write_vocabulary(tmp, _vocabulary(docs))
             final = _publish(root, tmp)
         except BaseException:
@@ -525,7 +534,7 @@ def update_sources(config: Any, store: GraphStore, source_ids: Iterable[str]) ->
                 raise
             writer.commit()
             total = ix.doc_count()
-            _write_columns(ix, tmp, store, total)
+            _write_columns(ix, tmp, getattr(store, "snapshot", None), total)
             try:
                 previous = json.loads((current / "vocabulary.json").read_text())
             except (OSError, ValueError):
@@ -567,7 +576,7 @@ def _compatible(path: Path) -> bool:
 # ------------------------------------------------------------------ columns
 
 
-def _write_columns(ix: Any, path: Path, store: GraphStore, expected: int) -> None:
+def _write_columns(ix: Any, path: Path, snapshot: str | None, expected: int) -> None:
     """Write ``columns.npz`` and ``meta.json`` for the committed index at
     ``path``: one entry per document number, deleted documents marked."""
     with ix.reader() as reader:
@@ -613,7 +622,6 @@ def _write_columns(ix: Any, path: Path, store: GraphStore, expected: int) -> Non
     np.savez(path / "columns.npz", live=live, kind=kind, jurisdiction=jurisdiction, year=year,
              ordinal=ordinal, theme_bits=theme_bits,
              **{f"length_{name}": arr for name, arr in lengths.items()})
-    snapshot = getattr(store, "snapshot", None)
     meta = {
         "version": INDEX_VERSION,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

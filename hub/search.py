@@ -26,9 +26,11 @@ operator) are searched as plain words: a search never fails on its query.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import os
+import pickle
 import re
 import threading
 import time
@@ -64,7 +66,10 @@ MAX_EXPANSION = 64
 #: The most leaf terms one query may hold after expansion.
 MAX_TERMS = 256
 #: Most documents whose word positions are checked for one phrase.
-PHRASE_EXACT_LIMIT = 4000
+PHRASE_EXACT_LIMIT = 20_000
+#: Phrase results, wildcard expansions and spelling suggestions kept per
+#: generation.
+SMALL_CACHE = 1024
 #: Posting lists kept in memory per generation.
 POSTINGS_CACHE = 2048
 #: Deepest result asked for (page × page size); deeper pages are refused.
@@ -96,6 +101,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 20
+    #: Count the facets (False: only the results, for callers that need no counts)
+    facets: bool = True
 
 
 @dataclass
@@ -208,6 +215,7 @@ class Generation:
         self._sorted_words = sorted(vocab)
         self._lock = threading.RLock()
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._small: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.leaves = [(s.reader(), offset) for s, offset in self._leaf_searchers()]
 
     def _leaf_searchers(self) -> list[tuple[Any, int]]:
@@ -272,11 +280,80 @@ class Generation:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(id_parts), np.concatenate(tf_parts)
 
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        with self._lock:
+            if key in self._small:
+                self._small.move_to_end(key)
+                return self._small[key]
+        value = compute()
+        with self._lock:
+            self._small[key] = value
+            while len(self._small) > SMALL_CACHE:
+                self._small.popitem(last=False)
+        return value
+
+    def phrase_ids(self, q: query.Phrase, candidates: np.ndarray) -> np.ndarray:
+        """The documents where the phrase's words stand side by side (within
+        its slop), among ``candidates`` (the documents holding every word)."""
+        key = ("phrase", q.fieldname, tuple(q.words), q.slop)
+        return self._cached(key, lambda: self._phrase_ids(q, candidates))
+
+    def _phrase_ids(self, q: query.Phrase, candidates: np.ndarray) -> np.ndarray:
+        fieldobj = self.schema[q.fieldname]
+        positions: list[dict[int, list[int]]] = []
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+
+        with self._lock:
+            for word in q.words:
+                found: dict[int, list[int]] = {}
+                btext = fieldobj.to_bytes(word)
+                for reader, offset in self.leaves:
+                    terms = getattr(reader, "_terms", None)
+                    if terms is None:
+                        return self.whoosh_ids(q)
+                    try:
+                        matcher = terms.matcher(q.fieldname, btext, fieldobj.format, scorer=None)
+                    except (TermNotFound, KeyError):
+                        continue
+                    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+                        return self.whoosh_ids(q)
+                    while matcher.is_active():
+                        if matcher._data is None:
+                            matcher._read_data()
+                        ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)) + offset
+                        hits = np.flatnonzero(candidates[ids])
+                        if len(hits):
+                            matcher._read_values()
+                            values = matcher._values
+                            for i in hits:
+                                found[int(ids[i])] = _positions(values[i])
+                        matcher._next_block()
+                positions.append(found)
+        slop = max(1, int(q.slop))
+        out = []
+        for docnum in np.flatnonzero(candidates):
+            doc = int(docnum)
+            starts = set(positions[0].get(doc, ()))
+            for k, found in enumerate(positions[1:], start=1):
+                if not starts:
+                    break
+                following = found.get(doc, ())
+                if slop == 1:
+                    starts &= {p - k for p in following}
+                else:
+                    starts = {s for s in starts if any(0 < p - s - (k - 1) <= slop for p in following)}
+            if starts:
+                out.append(doc)
+        return np.asarray(out, dtype=np.int64)
+
     def whoosh_ids(self, q: query.Query) -> np.ndarray:
         with self._lock:
             return np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
 
     def expand(self, q: query.Query) -> list[bytes]:
+        return self._cached(("expand", type(q).__name__, repr(q)), lambda: self._expand(q))
+
+    def _expand(self, q: query.Query) -> list[bytes]:
         with self._lock:
             reader = self.searcher.reader()
             out: list[bytes] = []
@@ -299,6 +376,13 @@ class Generation:
 
     def everything(self) -> _Matched:
         return _Matched(self.live.copy(), np.zeros(self.n, dtype=np.float32))
+
+
+def _positions(value: bytes) -> list[int]:
+    """Word positions from a posting of Whoosh's ``Positions`` format (a
+    count, then the pickled gaps, its final STOP byte dropped)."""
+    gaps = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+    return list(itertools.accumulate(gaps))
 
 
 def _matcher_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -428,11 +512,11 @@ class _Evaluator:
                 # A field without positions: every word, anywhere.
                 out.mask = every_word
             elif candidates <= PHRASE_EXACT_LIMIT:
-                out.mask[gen.whoosh_ids(q)] = True
+                out.mask[gen.phrase_ids(q, every_word)] = True
             else:
-                # Checking word positions costs Whoosh ~15 µs a document: a
-                # phrase whose words meet in very many documents is searched
-                # as its words, and the page says so.
+                # Checking word positions costs a few µs a document: a phrase
+                # whose words meet in very many documents is searched as its
+                # words, and the page says so.
                 out.mask = every_word
                 notice = (f"“{' '.join(words)}” is too common to match as an exact phrase; "
                           "the results have its words, not necessarily side by side.")
@@ -495,6 +579,18 @@ def _highlight_terms(q: query.Query) -> tuple[set[str], set[str], list[str]]:
     return en, other, prefixes
 
 
+@functools.lru_cache(maxsize=1024)
+def _candidates(en: frozenset[str], other: frozenset[str],
+                prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern finding the words that may match (those starting with the
+    first letters of a term); each is then checked properly."""
+    starts = {t[:3] for t in (*en, *other, *prefixes) if t}
+    if not starts:
+        return None
+    alternatives = "|".join(sorted(re.escape(s) for s in starts))
+    return re.compile(rf"\b(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
+
+
 def snippet(text: str, en: set[str], other: set[str], prefixes: list[str],
             width: int = SNIPPET_CHARS) -> Markup:
     """An escaped excerpt of ``text`` around its first match, matches marked
@@ -503,7 +599,8 @@ def snippet(text: str, en: set[str], other: set[str], prefixes: list[str],
     if not text:
         return Markup("")
     spans: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text):
+    finder = _candidates(frozenset(en), frozenset(other), tuple(prefixes))
+    for m in finder.finditer(text) if finder is not None else ():
         word = m.group(0).lower()
         folded = _fold(word)
         if (
@@ -587,7 +684,7 @@ def search(gen: Generation, req: SearchRequest) -> SearchResults:
 
     facets = {
         name: _facet_counts(gen, name, base, masks, req) for name in FACETS
-    }
+    } if req.facets else {}
     total = int(final.sum())
     hits = _top(gen, final, matched.scores, req, total)
     en, other, prefixes = _highlight_terms(parsed) if parsed is not None else (set(), set(), [])
@@ -598,7 +695,7 @@ def search(gen: Generation, req: SearchRequest) -> SearchResults:
 
     suggestion = None
     if q_text and (total == 0 or (total < req.page_size and _unknown_words(gen, q_text))):
-        suggestion = _suggest(gen, q_text, req)
+        suggestion = gen._cached(("suggest", q_text), lambda: _suggest(gen, q_text, req))
     took = (time.perf_counter() - started) * 1000
     return SearchResults(request=req, total=total, hits=results, facets=facets,
                          suggestion=suggestion, notices=notices, took_ms=round(took, 2))
@@ -621,10 +718,10 @@ def _parse(gen: Generation, text: str, notices: list[str]) -> query.Query:
 
 
 def _in(values: np.ndarray, allowed: Iterable[int]) -> np.ndarray:
-    allowed = list(allowed)
-    if not allowed:
-        return np.zeros(len(values), dtype=bool)
-    return np.isin(values, np.asarray(allowed, dtype=values.dtype))
+    mask = np.zeros(len(values), dtype=bool)
+    for value in set(allowed):
+        mask |= values == value
+    return mask
 
 
 def _theme_mask(gen: Generation, themes: list[str]) -> np.ndarray:

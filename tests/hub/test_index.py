@@ -156,6 +156,8 @@ def test_title_matches_rank_first(site_index: search.Generation) -> None:
 @pytest.mark.parametrize("q", [
     "open contracting", "contracting", "open NOT data", "open OR fiscal", "contr*", "\"open contracting\"",
     "title:contracting", "procurement -data", "(open AND (data OR fiscal))", "*",
+    '"public participation"', '"open contracting data"', '"department of finance"', '"contracting open"',
+    '"open government" AND "action plan"',
 ])
 def test_matches_are_exactly_whooshs(site_index: search.Generation, q: str) -> None:
     """The array evaluation finds what Whoosh's own matchers find."""
