@@ -67,11 +67,11 @@ MAX_EXPANSION = 64
 MAX_TERMS = 256
 #: Most documents whose word positions are checked for one phrase.
 PHRASE_EXACT_LIMIT = 20_000
-#: Phrase results, wildcard expansions and spelling suggestions kept per
-#: generation.
-SMALL_CACHE = 1024
-#: Posting lists kept in memory per generation.
-POSTINGS_CACHE = 2048
+#: Bytes of phrase results, wildcard expansions and spelling suggestions
+#: kept per generation.
+SMALL_CACHE_BYTES = 16 * 2**20
+#: Bytes of posting lists kept in memory per generation (per process).
+POSTINGS_CACHE_BYTES = 96 * 2**20
 #: Deepest result asked for (page × page size); deeper pages are refused.
 MAX_DEPTH = 10_000
 #: Characters of a snippet around its first match.
@@ -181,6 +181,41 @@ class _Matched:
         self.scores = scores
 
 
+_MISSING = object()
+
+
+class _BoundedCache:
+    """Least recently used entries, bounded by their size in bytes. Not
+    thread-safe on its own: the generation's lock guards it."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        item = self._items.get(key)
+        if item is None:
+            return default
+        self._items.move_to_end(key)
+        return item[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes -= old[1]
+        self._items[key] = (value, size)
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self.bytes -= dropped
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class Generation:
     """One generation of the index, opened for searching. Thread-safe: the
     Whoosh reader is used under a lock, the arrays are read-only."""
@@ -214,8 +249,8 @@ class Generation:
         self.vocabulary: dict[str, int] = vocab
         self._sorted_words = sorted(vocab)
         self._lock = threading.RLock()
-        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._small: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache = _BoundedCache(POSTINGS_CACHE_BYTES)
+        self._small = _BoundedCache(SMALL_CACHE_BYTES)
         self.leaves = [(s.reader(), offset) for s, offset in self._leaf_searchers()]
 
     def _leaf_searchers(self) -> list[tuple[Any, int]]:
@@ -233,7 +268,6 @@ class Generation:
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
-                self._cache.move_to_end(key)
                 return hit
             ids, tf = self._read_postings(fieldname, text)
         if len(ids):
@@ -252,9 +286,7 @@ class Generation:
             contrib = np.zeros(0, dtype=np.float32)
         value = (ids, contrib)
         with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > POSTINGS_CACHE:
-                self._cache.popitem(last=False)
+            self._cache.put(key, value, ids.nbytes + contrib.nbytes)
         return value
 
     def _read_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -282,14 +314,13 @@ class Generation:
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         with self._lock:
-            if key in self._small:
-                self._small.move_to_end(key)
-                return self._small[key]
+            hit = self._small.get(key, _MISSING)
+            if hit is not _MISSING:
+                return hit
         value = compute()
+        size = value.nbytes if isinstance(value, np.ndarray) else 64 + sum(len(v) for v in value or ())
         with self._lock:
-            self._small[key] = value
-            while len(self._small) > SMALL_CACHE:
-                self._small.popitem(last=False)
+            self._small.put(key, value, size)
         return value
 
     def phrase_ids(self, q: query.Phrase, candidates: np.ndarray) -> np.ndarray:

@@ -319,3 +319,15 @@ def test_an_empty_store_gives_an_empty_index(config: Config) -> None:
     assert gen is not None
     assert _search(gen, "anything").total == 0 and _search(gen, "").total == 0
     search.forget(config)
+
+
+def test_caches_are_bounded_by_bytes() -> None:
+    cache = search._BoundedCache(100)
+    cache.put("a", "A", 60)
+    cache.put("b", "B", 30)
+    assert cache.get("a") == "A"  # now the most recently used
+    cache.put("c", "C", 30)  # over 100: the least recently used ("b") goes
+    assert cache.get("b") is None and cache.get("a") == "A" and cache.get("c") == "C"
+    assert cache.bytes == 90
+    cache.put("huge", "H", 1000)  # larger than the whole cache: not kept
+    assert cache.get("huge") is None and len(cache) == 2
