@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
-QUERIES = ("plans-by-jurisdiction", "commitments-by-theme", "meetings-per-year", "meetings-attendance")
+QUERIES = ("plans-by-jurisdiction", "commitments-by-theme", "meetings-by-year-attendance",
+           "meetings-attendance", "theme-matrix", "meetings-per-year", "plans-timeline")
 
 
 def _percentile(values: list[float], q: float) -> float:

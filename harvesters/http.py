@@ -326,24 +326,43 @@ class HttpClient:
             response.close()
             raise FetchError(url, f"response of {declared} bytes is over the limit of {limit}",
                              response.status_code)
-        deadline = time.monotonic() + self.settings.max_seconds
+        # A body that trickles in (a byte a second) never trips the read timeout:
+        # a watchdog closes the connection when the whole response takes too long.
+        expired = threading.Event()
+
+        def abort() -> None:
+            expired.set()
+            connection = getattr(response.raw, "connection", None) or getattr(
+                response.raw, "_connection", None)
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        watchdog = threading.Timer(self.settings.max_seconds, abort)
+        watchdog.daemon = True
+        watchdog.start()
         chunks: list[bytes] = []
         size = 0
+        too_slow = FetchError(url, f"response took over {self.settings.max_seconds:g} s",
+                              response.status_code)
         try:
             for chunk in response.iter_content(chunk_size=65536):
                 size += len(chunk)
                 if size > limit:
                     raise FetchError(url, f"response is over the limit of {limit} bytes",
                                      response.status_code)
-                if time.monotonic() > deadline:
-                    raise FetchError(url, f"response took over {self.settings.max_seconds:g} s",
-                                     response.status_code)
                 chunks.append(chunk)
         except requests.RequestException as exc:
+            if expired.is_set():
+                raise too_slow from None
             raise FetchError(url, f"connection broke while reading: {_reason(exc)}",
                              response.status_code) from None
         finally:
+            watchdog.cancel()
             response.close()
+        if expired.is_set():
+            raise too_slow
         return b"".join(chunks)
 
     def _retry_delay(self, attempt: int, response: requests.Response | None) -> float:
@@ -431,8 +450,9 @@ class HttpClient:
                     if status >= 400:
                         raise FetchError(current, f"HTTP {status}", status)
                     self.cache.put(current, page)
-                    if current != url:
-                        self.cache.put(url, page)
+                    first = self.cache.get(url)
+                    if current != url and not (first and first.get("status") in (301, 308)):
+                        self.cache.put(url, page)  # a temporary redirect: keep a copy for fallback
                     return page
                 location = response.headers.get("Location")
                 if not location:
@@ -450,10 +470,17 @@ class HttpClient:
         raise FetchError(url, f"more than {self.settings.max_redirects} redirects: {' -> '.join(seen)}")
 
     def stored(self, url: str) -> Page | None:
-        """The last good copy of a URL, if any."""
-        cached = self.cache.get(url)
-        if cached and cached.get("status") == 200:
-            return self.cache.page(url, cached, stale=True)
+        """The last good copy of a URL (through permanent redirects), if any."""
+        current = url
+        for _hop in range(self.settings.max_redirects + 1):
+            cached = self.cache.get(current)
+            if cached and cached.get("status") == 200:
+                page = self.cache.page(current, cached, stale=True)
+                page.requested_url = url
+                return page
+            if not (cached and cached.get("location")):
+                return None
+            current = cached["location"]
         return None
 
     def close(self) -> None:

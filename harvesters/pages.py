@@ -19,10 +19,7 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
-    page = ctx.fetch(url)
-    if page is None:
-        return
-    yield from parse_page(ctx, page)
+    yield from ctx.get(url, lambda page: list(parse_page(ctx, page))) or []
 
 
 def parse_page(ctx: HarvestContext, page: Page) -> Iterator[Record]:

@@ -106,7 +106,8 @@ class ReplayServer:
         self.root = Path(root)
         self.entries = load_manifests(self.root, sources)
         self.faults: dict[Key, Fault] = {}
-        self.requests: list[tuple[str, str, int]] = []  # (url, method, status) answered
+        #: (url, method, status, request headers) of every request answered
+        self.requests: list[tuple[str, str, int, dict[str, str]]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -162,9 +163,9 @@ class ReplayServer:
                     del self.faults[key]
             return fault
 
-    def _log(self, url: str, method: str, status: int) -> None:
+    def _log(self, url: str, method: str, status: int, headers: Any = None) -> None:
         with self._lock:
-            self.requests.append((url, method, status))
+            self.requests.append((url, method, status, dict(headers or {})))
 
 
 def _not_modified(request_headers: Any, recorded: Recorded) -> bool:
@@ -221,16 +222,16 @@ def _handler(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
             fault = replay._take_fault(key)
             recorded = replay.entries.get(key)
             if fault is not None:
-                replay._log(url, self.command, fault.status)
+                replay._log(url, self.command, fault.status, self.headers)
                 self._fault(fault, recorded, head)
                 return
             if recorded is None:
-                replay._log(url, self.command, 404)
+                replay._log(url, self.command, 404, self.headers)
                 self._send(404, {"Content-Type": "text/plain; charset=utf-8"},
                            b"Not found in the recorded corpus\n", head)
                 return
             if recorded.status == 200 and _not_modified(self.headers, recorded):
-                replay._log(url, self.command, 304)
+                replay._log(url, self.command, 304, self.headers)
                 keep = {k: v for k, v in recorded.headers.items()
                         if k.lower() in ("etag", "last-modified", "cache-control", "date")}
                 self.send_response(304)
@@ -239,7 +240,7 @@ def _handler(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            replay._log(url, self.command, recorded.status)
+            replay._log(url, self.command, recorded.status, self.headers)
             self._send(recorded.status, recorded.headers, recorded.body, head)
 
         def _fault(self, fault: Fault, recorded: Recorded | None, head: bool) -> None:

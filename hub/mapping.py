@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from functools import cache
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from harvesters import records as r
 from hub import ids
 from hub.terms import Triple
-from vocab import DCTERMS, FOAF, OGH, ORG, PROV, RDF, RDFS, SDO, SKOS
+from vocab import BODIES, DCTERMS, FOAF, OGH, ORG, PROV, RDF, RDFS, SDO, SKOS
 from vocab.concepts import resolve_stage, resolve_status, resolve_theme
 
 BODY_CLASSES = {
@@ -97,9 +98,15 @@ class _Mapper:
         self.add(iri, RDF.type, OGH.Body)
         if kind and kind in BODY_CLASSES:
             self.add(iri, RDF.type, BODY_CLASSES[kind])
-        self.text(iri, SKOS.prefLabel if not _registered(iri) else SKOS.altLabel, name, "en")
-        if jurisdiction:
-            self.add(iri, OGH.jurisdiction, ids.jurisdiction(jurisdiction))
+        if not _registered(iri):
+            self.text(iri, SKOS.prefLabel, name, "en")
+            if jurisdiction:
+                self.add(iri, OGH.jurisdiction, ids.jurisdiction(jurisdiction))
+        elif " ".join(name.split()) not in _register_names(iri):
+            # A registered body keeps the register's names and jurisdiction: a
+            # new spelling becomes an alternative label, and a record from
+            # another jurisdiction that names it does not move it there.
+            self.text(iri, SKOS.altLabel, name, "en")
         return iri
 
     def person(self, name: str) -> URIRef:
@@ -386,6 +393,17 @@ def _registered(iri: URIRef) -> bool:
     from hub.ids import _body_labels
 
     return str(iri) in set(_body_labels().values())
+
+
+@cache
+def _register_graph() -> Graph:
+    return Graph().parse(BODIES, format="turtle")
+
+
+def _register_names(iri: URIRef) -> set[str]:
+    """The names the body register gives a body, as written."""
+    graph = _register_graph()
+    return {str(label) for p in (SKOS.prefLabel, SKOS.altLabel) for label in graph.objects(iri, p)}
 
 
 def _looks_like_ogp_id(identifier: str) -> bool:

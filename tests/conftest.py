@@ -36,7 +36,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config(data_dir: Path) -> Config:
-    return load_config(overrides={"hub.data_dir": str(data_dir), "http.min_interval": 0.0})
+    return load_config(overrides={"hub.data_dir": str(data_dir), "http.min_interval": 0.0,
+                                  "http.backoff": 0.01})
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ BAR = 24
 class Progress:
     """A progress bar per source on a terminal; nothing when not a terminal."""
 
-    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, stream=None) -> None:  # type: ignore[no-untyped-def]
+        stream = stream or sys.stderr
         self.stream = stream
         self.tty = stream.isatty()
         self.counts: dict[str, dict[str, int]] = {}
