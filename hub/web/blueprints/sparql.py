@@ -22,7 +22,6 @@ from hub.sparql.formats import (
     GRAPH_FORMATS,
     HTML,
     RESULT_FORMATS,
-    Choice,
     NotAcceptable,
     negotiate,
     negotiate_graph,
@@ -116,7 +115,6 @@ def sparql() -> Any:
     if request.method == "OPTIONS":
         return _preflight()
     config = current_app.config["OGH"]
-    query_text: str | None = None
     try:
         body = _read_body(int(config["sparql.max_body_bytes"])) if request.method == "POST" else b""
         op = read_request(request.method, request.query_string, request.headers.get("Content-Type"),
@@ -125,17 +123,16 @@ def sparql() -> Any:
         return _error(exc.status, exc.message)
     if op is None:
         return _no_query()
-    query_text = op.query
     try:
         choice = negotiate(request.headers.get("Accept"), op.format)
     except NotAcceptable as exc:
-        return _error(406, str(exc), query=query_text, fmt=op.format)
+        return _error(406, str(exc), query=op.query, fmt=op.format)
     try:
         answer = endpoint().run(op, choice)
     except QueryFailed as exc:
-        return _error(exc.status, exc.message, exc.headers, query=query_text, fmt=op.format)
+        return _error(exc.status, exc.message, exc.headers, query=op.query, fmt=op.format)
     if choice.html:
-        return _html_answer(op, answer, choice)
+        return _html_answer(op, answer)
     return _data_answer(answer)
 
 
@@ -224,7 +221,7 @@ def _downloads(query: str, answer: Answer) -> list[tuple[str, str]]:
     return [(f.label, permalink(query, format=f.name)) for f in family]
 
 
-def _html_answer(op: Operation, answer: Answer, choice: Choice) -> str:
+def _html_answer(op: Operation, answer: Answer) -> str:
     from hub.sparql.html import table_from_json, table_from_ntriples
 
     table = None
