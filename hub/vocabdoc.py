@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -79,7 +80,8 @@ class Vocabulary:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.prefixes = {**{p: str(ns) for p, ns in graph.namespaces() if p}, **PREFIXES}
-        self.ontology = next(iter(graph.subjects(RDF.type, OWL.Ontology)), URIRef(DEF))
+        found = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
+        self.ontology = found if isinstance(found, URIRef) else URIRef(DEF)
         self.terms: dict[str, Term] = {}
         self.classes: list[Term] = []
         self.properties: list[Term] = []
@@ -127,7 +129,7 @@ class Vocabulary:
         return sorted(out, key=lambda v: (v.text if isinstance(v, Link) else v).lower())
 
     # -- building ---------------------------------------------------------------
-    def _own(self, node: Node) -> bool:
+    def _own(self, node: Node) -> TypeGuard[URIRef]:
         return isinstance(node, URIRef) and str(node).startswith(DEF) and str(node) != DEF
 
     def _term(self, node: URIRef, kind: str) -> Term:
@@ -139,11 +141,13 @@ class Vocabulary:
 
     def _build(self) -> None:
         g = self.graph
-        classes = {s for t in CLASS_TYPES for s in g.subjects(RDF.type, t) if self._own(s)}
-        properties = {s for t in PROPERTY_TYPES for s in g.subjects(RDF.type, t) if self._own(s)}
-        schemes = {s for s in g.subjects(RDF.type, SKOS.ConceptScheme)
-                   if isinstance(s, URIRef) and str(s).startswith(DEF)}
-        concepts = {s for s in g.subjects(SKOS.inScheme, None) if self._own(s)} - classes - properties
+        classes: set[URIRef] = {s for t in CLASS_TYPES for s in g.subjects(RDF.type, t) if self._own(s)}
+        properties: set[URIRef] = {s for t in PROPERTY_TYPES for s in g.subjects(RDF.type, t)
+                                   if self._own(s)}
+        schemes: set[URIRef] = {s for s in g.subjects(RDF.type, SKOS.ConceptScheme)
+                                if isinstance(s, URIRef) and str(s).startswith(DEF)}
+        concepts: set[URIRef] = {s for s in g.subjects(SKOS.inScheme, None) if self._own(s)}
+        concepts -= classes | properties
         for node in sorted(classes, key=str):
             self.classes.append(self._term(node, "class"))
         for node in sorted(properties, key=str):
@@ -153,7 +157,8 @@ class Vocabulary:
         for node in sorted(concepts - schemes, key=str):
             self._term(node, "concept")
         # Anything else the files say about an IRI in the namespace.
-        for node in sorted({s for s in g.subjects() if self._own(s)}, key=str):
+        own: set[URIRef] = {s for s in g.subjects() if self._own(s)}
+        for node in sorted(own, key=str):
             if str(node)[len(DEF):] not in self.terms:
                 self._term(node, "term")
         self.classes.sort(key=lambda t: t.label.lower())
@@ -164,7 +169,8 @@ class Vocabulary:
         for scheme in self.schemes:
             members = [self.terms[str(c)[len(DEF):]] if self._own(c) and str(c)[len(DEF):] in self.terms
                        else None for c in g.subjects(SKOS.inScheme, URIRef(scheme.iri))]
-            outside = [c for c in g.subjects(SKOS.inScheme, URIRef(scheme.iri)) if not self._own(c)]
+            outside = [c for c in g.subjects(SKOS.inScheme, URIRef(scheme.iri))
+                       if isinstance(c, URIRef) and not self._own(c)]
             for node in outside:  # concepts of a /def/ scheme that live under /id/ (jurisdictions)
                 term = Term(iri=str(node), name=str(node), kind="concept", label=self.label(node),
                             comment=self.text(node, SKOS.definition, RDFS.comment, DCTERMS.description))

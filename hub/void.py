@@ -37,13 +37,17 @@ class Statistics:
     properties: int = 0
 
 
+def _int(value: object) -> int:
+    return int(str(value)) if value is not None else 0
+
+
 def statistics(store: GraphStore) -> Statistics:
     graphs = {}
     for row in store.select("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-        graphs[str(row["g"])] = int(row["n"])  # type: ignore[arg-type]
+        graphs[str(row["g"])] = _int(row["n"])
     classes = {}
     for row in store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c"):
-        classes[str(row["c"])] = int(row["n"])  # type: ignore[arg-type]
+        classes[str(row["c"])] = _int(row["n"])
     counts = store.select(
         "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties) "
         "(COUNT(DISTINCT ?e) AS ?entities) "
@@ -52,8 +56,8 @@ def statistics(store: GraphStore) -> Statistics:
     return Statistics(
         triples=sum(graphs.values()), graphs=dict(sorted(graphs.items())),
         classes=dict(sorted(classes.items())),
-        entities=int(counts["entities"]), subjects=int(counts["subjects"]),  # type: ignore[arg-type]
-        properties=int(counts["properties"]),  # type: ignore[arg-type]
+        entities=_int(counts["entities"]), subjects=_int(counts["subjects"]),
+        properties=_int(counts["properties"]),
     )
 
 
@@ -102,9 +106,10 @@ def description(config: Config, stats: Statistics, dump: DumpInfo | None) -> Gra
     g.add((dataset, VOID.uriSpace, Literal(ID)))
     g.add((dataset, VOID.sparqlEndpoint, endpoint))
     g.add((dataset, VOID.rootResource, URIRef(ID + "jurisdiction/uk")))
-    for ns in sorted({DEF, *(PREFIXES[p] for p in ("dcterms", "skos", "org", "prov", "schema", "foaf",
-                                                   "dcat", "time"))}):
-        g.add((dataset, VOID.vocabulary, URIRef(ns)))
+    used = {DEF, *(PREFIXES[p] for p in ("dcterms", "skos", "org", "prov", "schema", "foaf", "dcat",
+                                         "time"))}
+    for namespace in sorted(used):
+        g.add((dataset, VOID.vocabulary, URIRef(namespace)))
     g.add((dataset, VOID.triples, Literal(stats.triples)))
     g.add((dataset, VOID.entities, Literal(stats.entities)))
     g.add((dataset, VOID.distinctSubjects, Literal(stats.subjects)))

@@ -52,9 +52,9 @@ def cell(term: dict[str, Any] | None) -> Cell:
     if term is None:
         return Cell("")
     kind = term.get("type")
-    value = term.get("value")
+    value: Any = term.get("value", "")
     if kind == "uri":
-        return Cell(value, href_for(value), kind="iri")
+        return Cell(str(value), href_for(str(value)), kind="iri")
     if kind == "bnode":
         return Cell(f"_:{value}", kind="bnode")
     if kind == "triple":

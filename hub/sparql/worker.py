@@ -140,26 +140,27 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
     if isinstance(result, ox.QueryBoolean):
         fmt = job["results_format"]
         return {"kind": "ask", "format": fmt, "rows": 1, "truncated": "",
-                "boolean": bool(result)}, result.serialize(format=RESULTS[fmt])
+                "boolean": bool(result)}, result.serialize(format=RESULTS[fmt]) or b""
 
     if isinstance(result, ox.QuerySolutions):
         fmt = job["results_format"]
         sink = _CappedLines(max_rows, max_bytes)
         with contextlib.suppress(_Full):
-            result.serialize(sink, ox.QueryResultsFormat.TSV)
+            result.serialize(sink, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
         tsv = bytes(sink.buffer)
         rows = max(tsv.count(b"\n") - 1, 0)
         if fmt == "tsv":
             body = tsv
         else:
             # Lossless: TSV writes every term in full (blank node labels too).
-            body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=RESULTS[fmt])
+            parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+            body = parsed.serialize(format=RESULTS[fmt]) or b""  # type: ignore[union-attr]
         return {"kind": "select", "format": fmt, "rows": rows, "truncated": sink.truncated}, body
 
     # CONSTRUCT / DESCRIBE
     fmt = job["graph_format"]
     out = _Counting()
-    state = {"rows": 0, "truncated": ""}
+    state: dict[str, Any] = {"rows": 0, "truncated": ""}
 
     def capped() -> Any:
         for triple in result:
@@ -172,7 +173,7 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
             state["rows"] += 1
             yield triple
 
-    ox.serialize(capped(), out, GRAPHS[fmt], prefixes=job.get("prefixes") or None)
+    ox.serialize(capped(), out, GRAPHS[fmt], prefixes=job.get("prefixes") or None)  # type: ignore[arg-type]
     return {"kind": "graph", "format": fmt, "rows": state["rows"],
             "truncated": state["truncated"]}, bytes(out.buffer)
 

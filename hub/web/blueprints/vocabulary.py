@@ -70,7 +70,7 @@ def turtle() -> Response:
 @bp.route("/def/<path:name>")
 def term(name: str) -> Response:
     vocab = vocabulary()
-    fmt: str | Response | None = None
+    fmt: str | None = None
     for ext, fmt_name in EXTENSIONS.items():
         if name.endswith(ext) and name[: -len(ext)] in vocab.terms:
             name, fmt = name[: -len(ext)], fmt_name
@@ -78,14 +78,14 @@ def term(name: str) -> Response:
     found = vocab.terms.get(name.rstrip("/"))
     if found is None:
         abort(404, description=f"The vocabulary has no term {name!r}.")
-    if fmt is None:
-        fmt = _negotiated()
-        if isinstance(fmt, Response):
-            return fmt
-        if fmt == HTML:
-            page = render_template("vocabulary/term.html", term=found, formats=GRAPH_FORMATS,
-                                   kind_label=KIND_LABELS.get(found.kind, "Term"))
-            return _vary(Response(page, mimetype="text/html"))
-        return _vary(_rdf(vocab.describe(found.iri), fmt))
-    return _rdf(vocab.describe(found.iri), fmt)
+    if isinstance(fmt, str):  # asked for by the extension
+        return _rdf(vocab.describe(found.iri), fmt)
+    negotiated = _negotiated()
+    if isinstance(negotiated, Response):
+        return negotiated
+    if negotiated == HTML:
+        page = render_template("vocabulary/term.html", term=found, formats=GRAPH_FORMATS,
+                               kind_label=KIND_LABELS.get(found.kind, "Term"))
+        return _vary(Response(page, mimetype="text/html"))
+    return _vary(_rdf(vocab.describe(found.iri), negotiated))
 
