@@ -344,6 +344,9 @@ class ThemeDecision(Record):
     meeting: MeetingRef | None = None
     document_url: str | None = None  # the document that records it
     note: str | None = None
+    #: What the decision narrows the theme to, as written ("Budget Transparency"
+    #: taken forward "with a focus on Aid Transparency"); its themes count too.
+    focus: str | None = None
 
 
 @dataclass(kw_only=True)

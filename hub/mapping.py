@@ -350,6 +350,10 @@ class _Mapper:
         self.text(iri, RDFS.label, rec.theme, rec.language)
         for concept in resolve_theme(rec.theme):
             self.add(iri, OGH.theme, concept)
+        if rec.focus:
+            self.text(iri, OGH.themeLabel, rec.focus, rec.language)
+            for concept in resolve_theme(rec.focus):
+                self.add(iri, OGH.theme, concept)
         self.add(iri, OGH.outcome, ids.outcome(rec.outcome))
         self.add(iri, DCTERMS.date, date_literal(rec.date))
         if rec.meeting:

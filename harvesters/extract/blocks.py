@@ -327,8 +327,12 @@ def parse_text(text: str) -> Doc:
                 pending = []
             else:
                 flush()
-    first_heading = next((b for b in blocks if b.is_heading), None)
+    # the title: the first heading that is not a label ("Date: 11 Oct 2013")
+    first_heading = next((b for b in blocks if b.is_heading and not _LABEL_LINE.match(b.text)), None)
     return Doc(blocks=blocks, title=first_heading.text if first_heading else None)
+
+
+_LABEL_LINE = re.compile(r"^\s*(?:date|published|posted|updated|last updated|by|author|when|where)\s*:", re.I)
 
 
 # -------------------------------------------------------------------- sentences

@@ -64,10 +64,10 @@ def _label_pattern(label: str) -> re.Pattern[str]:
 def known_bodies() -> tuple[KnownBody, ...]:
     graph = Graph().parse(BODIES, format="turtle")
     out: list[KnownBody] = []
-    for subject in sorted(set(graph.subjects(OGH.jurisdiction, None))):
-        assert isinstance(subject, URIRef)
+    subjects = sorted(s for s in set(graph.subjects(OGH.jurisdiction, None)) if isinstance(s, URIRef))
+    for subject in subjects:
         jurisdiction = str(graph.value(subject, OGH.jurisdiction)).rsplit("/", 1)[-1]
-        kinds = [KINDS[t] for t in graph.objects(subject, RDF.type) if t in KINDS]
+        kinds = [KINDS[t] for t in graph.objects(subject, RDF.type) if isinstance(t, URIRef) and t in KINDS]
         kind = next((k for k in kinds if k != "organisation"), kinds[0] if kinds else "organisation")
         pref = [str(x) for x in graph.objects(subject, SKOS.prefLabel)
                 if getattr(x, "language", None) in (None, "en")]

@@ -218,15 +218,16 @@ def _interpret(text: str, start: int, end: int, kind: str, g: dict[str, str | No
         return DateMatch(start, end, written, date, until, inferred, qualifier, kind)
 
     if kind in ("iso", "numeric"):
-        year, month, day = _year(g["y"] or ""), int(g["m"] or 0), int(g["d"] or 0)
-        if kind == "numeric" and (not 1 <= month <= 12 or (g.get("sep") == "." and len(g["y"] or "") < 4)):
+        number = int(g["m"] or 0)
+        if kind == "numeric" and (not 1 <= number <= 12 or (g.get("sep") == "." and len(g["y"] or "") < 4)):
             return None
-        return make(_date(year, month, day))
+        return make(_date(_year(g["y"] or ""), number, int(g["d"] or 0)))
     if kind in ("dmy", "mdy", "dmy_cy", "day_range"):
-        month = MONTHS_CY.get((g["mon"] or "").lower()) if kind == "dmy_cy" else _month(g["mon"] or "")
-        if month is None:
+        found = MONTHS_CY.get((g["mon"] or "").lower()) if kind == "dmy_cy" else _month(g["mon"] or "")
+        if found is None:
             return None
-        day = _day(g["d"] if kind != "day_range" else g["d1"] or "")
+        month = found
+        day = _day((g["d"] if kind != "day_range" else g["d1"]) or "")
         weekday = WEEKDAYS.get((g.get("wd") or "").rstrip(".").lower()) if g.get("wd") else None
         inferred = not g.get("y")
         if g.get("y"):
@@ -242,13 +243,13 @@ def _interpret(text: str, start: int, end: int, kind: str, g: dict[str, str | No
         if m1 is None or m2 is None:
             return None
         y2 = _year(g["y"] or "")
-        y1 = _year(g["y1"]) if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
+        y1 = _year(g["y1"] or "") if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
         return make(_date(y1, m1, None), _date(y2, m2, None))
     if kind == "my":
-        month = _month(g["mon"] or "")
-        if month is None:
+        named = _month(g["mon"] or "")
+        if named is None:
             return None
-        return make(_date(_year(g["y"] or ""), month, None), qualifier=_qualifier(g.get("q")))
+        return make(_date(_year(g["y"] or ""), named, None), qualifier=_qualifier(g.get("q")))
     if kind == "season":
         year = _year(g["y"] or "")
         first, last = SEASONS[(g["season"] or "").lower()]
@@ -264,11 +265,11 @@ def _interpret(text: str, start: int, end: int, kind: str, g: dict[str, str | No
             return None
         return make(PartialDate(dt.date(y1, 1, 1), "year"), PartialDate(dt.date(y2, 1, 1), "year"))
     if kind == "month":
-        month = _month(g["mon"] or "")
-        if month is None or anchor is None:
+        bare = _month(g["mon"] or "")
+        if bare is None or anchor is None:
             return None
-        year = resolve_year(month, None, anchor)
-        return make(_date(year, month, None), inferred=True, qualifier=_qualifier(g.get("q")))
+        return make(_date(resolve_year(bare, None, anchor), bare, None), inferred=True,
+                    qualifier=_qualifier(g.get("q")))
     if kind == "year":
         return make(PartialDate(dt.date(int(g["y"] or 0), 1, 1), "year"))
     return None

@@ -134,12 +134,12 @@ def meeting_date(doc: Doc, title: str | None, anchor: dt.date | None) -> dt.date
             # "Committee for Finance, meeting on Wednesday, 4 December 2024";
             # "Minutes of the Steering Group meeting held on 23 February 2021"
             for source in [title or "", *(b.text for b in doc.blocks[:15])]:
-                for found in _day_dates(source, anchor):
-                    before = source[max(0, found.start - 60):found.start]
+                for match in _day_dates(source, anchor):
+                    before = source[max(0, match.start - 60):match.start]
                     if _HELD.search(before):
-                        return found.date.value
-                    if _ON_AT_START.search(before) and _MET.search(source[found.end:found.end + 200]):
-                        return found.date.value
+                        return match.date.value
+                    if _ON_AT_START.search(before) and _MET.search(source[match.end:match.end + 200]):
+                        return match.date.value
     # 2. the title's date: "Read out from the UK Multi-Stakeholder Forum | Wednesday 18th January 2023"
     if title:
         found = _day_dates(title, anchor)

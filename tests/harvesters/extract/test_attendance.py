@@ -174,3 +174,18 @@ def test_named_apologies_in_prose_are_added_to_a_list() -> None:
 def test_prose_is_not_an_attendee_list() -> None:
     assert extract_attendance("<h3>Attendees</h3><p>Attendees welcomed the opportunity to exchange "
                               "updates.</p><h3>Welcome</h3>") == (None, [])
+
+
+def test_a_member_list_of_br_lines() -> None:
+    from tests.conftest import CORPUS
+
+    path = CORPUS / "govscot/groups/open-government-partnership-steering-group.html"
+    page = path.read_text(encoding="utf-8")
+    attendance, chairs = extract_attendance(page)
+    assert attendance is not None
+    sizes = {}
+    for a in attendance.attendees:
+        sizes[a.heading] = sizes.get(a.heading, 0) + 1
+    assert sizes == {"Co-chairs": 3, "Civil Society": 9, "Scottish Government": 8, "Secretariat": 2}
+    assert chairs == ["Graeme Dey", "Elric Honoré", "Councillor Graham Houston"]
+    assert {a.sector for a in attendance.attendees if a.heading == "Secretariat"} == {"other"}
