@@ -148,14 +148,21 @@ class _Run:
         heapq.heappush(self.queue, (_priority(url) if priority is None else priority,
                                     len(self.queued), url))
 
+    def discover(self, url: str, priority: int | None = None) -> None:
+        """Queue a document found through another (a listing's result, a
+        group's document, a publication's file): only when the harvest
+        discovers, not when it reads the documents it is given (``--url``)."""
+        if self.follow:
+            self.enqueue(url, priority)
+
     def follow_link(self, url: str) -> None:
         """Queue a link found on a page, if the harvest follows links and the
         link is a publication on the topic; record links to other hosts."""
         if not self.ctx.allowed(url):
             self.ctx.link(url)
             return
-        if self.follow and self.on_topic(url):
-            self.enqueue(url)
+        if self.on_topic(url):
+            self.discover(url)
 
     def on_topic(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -187,6 +194,10 @@ class _Run:
             return
         document = html.soup(page)
         canonical = html.canonical(document, page.url) or page.url
+        if urlsplit(page.url).path.rstrip("/") == "/publications":
+            # every page of a listing names /publications/ as its canonical URL
+            self.listing(_PageInfo.of(page, document, page.url))
+            return
         if canonical in self.read and canonical != url:
             return  # page 1 of a publication and its main URL: one page
         self.read.add(canonical)
@@ -194,10 +205,8 @@ class _Run:
         info = _PageInfo.of(page, document, canonical)
         if urlsplit(page.url).path.startswith("/groups/"):
             yield from self.group(info)
-        elif urlsplit(page.url).path.rstrip("/") == "/publications":
-            self.listing(info)
         elif info.path.endswith("/documents/"):
-            self.documents_page(info)
+            yield from self.documents_page(info)
         elif info.is_minutes:
             yield from self.minutes(info)
         else:
@@ -215,18 +224,18 @@ class _Run:
             return
         for kind, loc in sitemap_entries(root):
             if kind == "sitemap":
-                self.enqueue(loc, _LISTING)
+                self.discover(loc, _LISTING)
             elif self.on_topic(loc):
-                self.enqueue(loc)
+                self.discover(loc)
 
     # -- listings and the group page -----------------------------------------------
     def listing(self, info: _PageInfo) -> None:
         """A publications listing: its results and its further pages."""
         for a in info.document.select("#search-results-list a.ds_search-result__link, "
                                       "ol.ds_search-results__list h3 a"):
-            self.enqueue(urljoin(info.url, str(a.get("href", ""))))
+            self.discover(urljoin(info.url, str(a.get("href", ""))))
         for a in info.document.select("nav#pagination a[href], .ds_pagination a[href]"):
-            self.enqueue(urljoin(info.url, str(a["href"])), _LISTING)
+            self.discover(urljoin(info.url, str(a["href"])), _LISTING)
 
     def group(self, info: _PageInfo) -> Iterator[Record]:
         name = info.title or "Open Government Partnership Steering Group"
@@ -239,7 +248,7 @@ class _Run:
         yield info.as_document(self.ctx, doc_type="group page")
         for link in _section_links(info.main, "Documents", info.url):
             self.group_names[link] = name
-            self.enqueue(link)
+            self.discover(link)
         for link in info.links:
             self.follow_link(link)
 
@@ -278,7 +287,7 @@ class _Run:
             self.short_titles[ref] = section.heading
             yield section.commitment(info, ref)
         if info.documents_link:
-            self.enqueue(info.documents_link, _FILES)
+            self.discover(info.documents_link, _FILES)
         yield info.as_document(self.ctx, doc_type="action plan", plans=[plan],
                                title=info.page_title)
 
@@ -347,17 +356,28 @@ class _Run:
                 for n, section in enumerate(sections, start=1):
                     self.numbers.setdefault(plan, {}).setdefault(_key(section.heading), n)
 
-    def documents_page(self, info: _PageInfo) -> None:
-        """A publication's supporting documents: the files, each a document."""
+    def documents_page(self, info: _PageInfo) -> Iterator[Record]:
+        """A publication's supporting documents: each file a document, with
+        the title and type the list gives it (its text when it is fetched)."""
         plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+        seen: set[str] = set()
         for a in info.document.select("a.ds_file-download__title, .ds_file-download__content a"):
             url = urljoin(info.url, str(a.get("href", "")))
+            if url in seen:
+                continue
+            seen.add(url)
             if not self.ctx.allowed(url):
                 self.ctx.link(url)
                 continue
             title = " ".join(a.get_text().split()) or info.title
             self.file_titles[url] = (title, plan)
-            self.enqueue(url, _FILES)
+            yield Document(
+                source_url=info.url, fetched_at=info.fetched_at, url=url, title=title,
+                doc_type="pdf edition" if url.lower().endswith(".pdf") else "supporting document",
+                jurisdiction=self.ctx.source.jurisdiction, publisher=self.ctx.source.publisher,
+                plans=[plan] if plan else [],
+            )
+            self.discover(url, _FILES)
 
     def binary(self, url: str) -> Iterator[Record]:
         """A file (the PDF edition of a publication): its text where the body
