@@ -186,13 +186,10 @@ class _Run:
         if path.startswith("/binaries/"):
             yield from self.binary(url)
             return
-        page = self.ctx.fetch(url)
-        if page is None:
+        parsed = self.ctx.get(url, parse_page)
+        if parsed is None:
             return
-        if "html" not in page.content_type and page.content_type:
-            self.ctx.error(page.url, f"expected an HTML page, got {page.content_type}", page.status)
-            return
-        document = html.soup(page)
+        page, document = parsed
         canonical = html.canonical(document, page.url) or page.url
         if urlsplit(page.url).path.rstrip("/") == "/publications":
             # every page of a listing names /publications/ as its canonical URL
@@ -627,6 +624,17 @@ class _PageInfo:
 
 
 # --------------------------------------------------------------- page content
+
+
+def parse_page(page: Page) -> tuple[Page, BeautifulSoup]:
+    """A gov.scot page parsed; a body that is not a page of the site (no main
+    content and no page heading) is an error, so that the last good copy is
+    read instead."""
+    document = html.soup(page)
+    if document.find("main") is None and document.find("h1") is None:
+        raise ValueError("no <main> content and no heading: not a gov.scot page as its "
+                         "templates write them")
+    return page, document
 
 
 def _blocks(container: Tag | None) -> list[Tag]:

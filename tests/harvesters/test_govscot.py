@@ -51,6 +51,7 @@ def test_harvest_succeeds_and_survives_missing_pages(harvested: tuple[Config, An
     # 404: each is an error of its own, and the source still succeeds.
     missing = [e for e in result.errors if e["status"] == 404]
     assert missing, "the unrecorded progress pages should be reported"
+    assert missing == result.errors, "errors other than the unrecorded pages"
     assert all(e["url"].startswith(BASE) for e in missing)
 
 
@@ -371,3 +372,27 @@ def test_listing_is_followed_page_by_page(tmp_path: Path, config: Config) -> Non
     with open_store(config) as reader:
         assert sorted(m["date"] for m in EntityReader(reader).list("Meeting")) == [
             "2020-12-09", "2023-10-24"]
+
+
+def test_broken_page_keeps_its_last_good_copy(config: Config, replay: Any) -> None:
+    """A minutes page that comes back as something else (a bare error page
+    with status 200) is an error of its own; its last good copy is read, so
+    the meeting stays in the graph."""
+    from harvesters.replay import Fault
+
+    url = f"{BASE}open-government-partnership-steering-group-minutes-may-2022/"
+    [first] = run_harvest(config, replay, SOURCE)
+    assert first.outcome == "succeeded", first.reason
+    replay.inject(url, Fault("body", body=b"<html><body><p>Service unavailable</p></body></html>",
+                             content_type="text/html; charset=utf-8"))
+    try:
+        [second] = run_harvest(config, replay, SOURCE)
+    finally:
+        replay.clear_faults()
+    assert second.outcome == "succeeded", second.reason
+    assert any(e["url"] == url and "cannot parse" in e["reason"] for e in second.errors)
+    with open_store(config) as reader:
+        meetings = EntityReader(reader).list("Meeting")
+    assert len(meetings) == 7
+    may = next(m for m in meetings if m["date"] == "2022-05-03")
+    assert may["attendance"]["total"] == 18
