@@ -214,6 +214,12 @@ def _handler(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
 
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in separate writes: without this, Nagle's
+            # algorithm and the client's delayed ACK hold each response ~40 ms.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def _target(self) -> tuple[str, Key]:
             host = self.headers.get("Host", "")
             scheme = self.headers.get("X-Forwarded-Proto", "https")
