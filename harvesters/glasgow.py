@@ -52,7 +52,7 @@ _FIRST_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in ctx.source.entry_points:
+    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
         run.enqueue(url)
     yield from run.drain()
 

@@ -5,9 +5,10 @@ its commitments and milestones.
 Discovery starts from the entry points of ``config/sources.toml``: the
 Steering Group's group page (its "Documents" list), the publications listing
 filtered to minutes (``/publications/?term=...&publicationTypes=minutes``,
-followed page by page), publications named directly, and sitemaps (an entry
-point ending in ``.xml``: a sitemap index or a URL set, read for the
-publications whose slug names the topic, ``options.topic`` of the source).
+followed page by page), publications named directly (also in
+``options.documents``: pages no listing reaches), and sitemaps (a URL ending
+in ``.xml``: a sitemap index or a URL set, read for the publications whose
+slug names the topic, ``options.topic`` of the source).
 Only links to ``/publications/`` pages on the topic are followed, so a harvest
 never wanders over the whole site.
 
@@ -87,7 +88,7 @@ _LISTING, _PLAN, _COMMITMENT, _MILESTONES, _OTHER, _FILES = range(6)
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in ctx.source.entry_points:
+    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
         run.enqueue(url)
     yield from run.drain()
     yield from run.finish()
@@ -169,7 +170,7 @@ class _Run:
         if parts.path.startswith("/binaries/"):
             return True
         match = _PUBLICATION.match(parts.path)
-        return bool(match) and self.topic in match.group(1)
+        return match is not None and self.topic in match.group(1)
 
     def drain(self) -> Iterator[Record]:
         while self.queue:
@@ -710,8 +711,7 @@ class CommitmentSection:
                             if re.fullmatch(r"commitment title", name, re.I)), None)
         title = description = None
         if title_nodes:
-            paragraphs = [_text(n) for n in title_nodes if n.name == "p"]
-            paragraphs = [p for p in paragraphs if p]
+            paragraphs = [p for p in (_text(n) for n in title_nodes if n.name == "p") if p]
             title = paragraphs[0] if paragraphs else None
             description = " ".join(paragraphs[1:]) or None
         elif "" in self.fields:  # the title as the first paragraph under the heading
