@@ -33,6 +33,7 @@ class FileText:
     text: str
     language: str | None = None
     published: str | None = None
+    html: str | None = None  # the markup, for extraction that reads headings and lists
 
 
 def file_url(data: bytes) -> str:
@@ -84,6 +85,7 @@ def read_html(path: Path, data: bytes) -> FileText:
         document = html.soup(_decode(path, data))
     except ValueError as exc:
         raise ImportFileError(f"{path}: not readable HTML ({exc})") from None
+    markup = _decode(path, data)
     meta = html.meta(document)
     main = document.find("main") or document.find("article") or document.body or document
     text = html.text_of(main)
@@ -91,7 +93,8 @@ def read_html(path: Path, data: bytes) -> FileText:
         raise ImportFileError(f"{path}: the HTML has no text")
     date = meta.get("dc.date") or meta.get("article:published_time") or meta.get("dcterms.created")
     return FileText(kind="html", title=meta.get("dc.title") or html.title(document), text=text,
-                    language=html.language(document), published=date[:10] if date else None)
+                    language=html.language(document), published=date[:10] if date else None,
+                    html=markup)
 
 
 def read_file(path: Path) -> tuple[bytes, FileText]:

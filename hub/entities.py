@@ -285,7 +285,8 @@ class EntityReader:
             e["homepage"] = str(homepage) if homepage is not None else None
         elif kind == "ThemeDecision":
             outcome = f.one(OGH.outcome)
-            e["theme"] = f.text(OGH.themeLabel)
+            e["theme"] = f.text(RDFS.label) or f.text(OGH.themeLabel)
+            e["theme_labels"] = sorted({str(v) for v in f.all(OGH.themeLabel)})
             e["outcome"] = code(outcome) if outcome is not None else None
             plan = f.one(OGH.actionPlan)
             e["plan"] = str(plan) if plan is not None else None

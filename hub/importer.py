@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from harvesters.extract import extract_document
 from harvesters.files import ImportFileError, document_record, read_file
 from harvesters.records import Record
 from hub import ids
@@ -26,18 +27,8 @@ def records_for(path: Path, jurisdiction: str | None, source: Source | None) -> 
     document = document_record(path, data, content, jurisdiction=jurisdiction,
                                publisher=source.publisher if source else None)
     records: list[Record] = [document]
-    records += extracted(document, jurisdiction)
+    records += extract_document(document, jurisdiction=jurisdiction, html=content.html)
     return records
-
-
-def extracted(document: Any, jurisdiction: str | None) -> list[Record]:
-    """Knowledge extracted from the document's text (meetings, decisions,
-    timelines, groups); none when the extraction library is not available."""
-    try:
-        from harvesters.extract import extract_document
-    except ImportError:
-        return []
-    return list(extract_document(document, jurisdiction=jurisdiction))
 
 
 def import_files(config: Config, paths: list[Path], jurisdiction: str | None = None,

@@ -136,6 +136,7 @@ class _Mapper:
         iri = self.plan_node(rec.ref)
         self.provenance(iri, rec)
         self.text(iri, DCTERMS.title, rec.title, rec.language)
+        self.text(iri, RDFS.label, rec.label, rec.language)
         self.text(iri, DCTERMS.description, rec.description, rec.language)
         self.add(iri, DCTERMS.issued, date_literal(rec.published))
         self.add(iri, DCTERMS.modified, date_literal(rec.modified))
@@ -166,9 +167,16 @@ class _Mapper:
     def commitment(self, rec: r.Commitment) -> None:
         iri = self.commitment_node(rec.ref)
         self.provenance(iri, rec)
-        self.text(iri, DCTERMS.title, rec.title or rec.ref.title, rec.language)
+        self.text(iri, DCTERMS.title, rec.title or (None if rec.label else rec.ref.title), rec.language)
+        self.text(iri, RDFS.label, rec.label, rec.language)
         self.text(iri, DCTERMS.description, rec.description, rec.language)
         self.themes(iri, rec.themes, rec.language)
+        if not rec.themes:
+            # A source that states no theme: the commitment's name is resolved
+            # onto the theme scheme (no ogh:themeLabel is written, since the
+            # source did not write it as a theme).
+            for concept in resolve_theme(rec.title or rec.label or rec.ref.title or ""):
+                self.add(iri, OGH.theme, concept)
         for lead in rec.leads:
             self.text(iri, OGH.lead, lead, rec.language)
             self.add(iri, OGH.leadOrganisation, self.body(lead, rec.ref.plan.jurisdiction))
@@ -199,6 +207,7 @@ class _Mapper:
         iri = ids.milestone(commitment, rec.number)
         self.add(iri, RDF.type, OGH.Milestone)
         self.add(iri, OGH.commitment, commitment)
+        self.add(iri, OGH.jurisdiction, ids.jurisdiction(rec.commitment.plan.jurisdiction))
         self.add(iri, OGH.number, _int(rec.number))
         self.provenance(iri, rec)
         self.text(iri, DCTERMS.title, rec.title, rec.language)
@@ -345,11 +354,16 @@ class _Mapper:
         iri = ids.theme_decision(plan, rec.theme)
         self.add(iri, RDF.type, OGH.ThemeDecision)
         self.add(iri, OGH.actionPlan, plan)
+        self.add(iri, OGH.jurisdiction, ids.jurisdiction(rec.plan.jurisdiction))
         self.provenance(iri, rec)
         self.text(iri, OGH.themeLabel, rec.theme, rec.language)
         self.text(iri, RDFS.label, rec.theme, rec.language)
         for concept in resolve_theme(rec.theme):
             self.add(iri, OGH.theme, concept)
+        if rec.focus:
+            self.text(iri, OGH.themeLabel, rec.focus, rec.language)
+            for concept in resolve_theme(rec.focus):
+                self.add(iri, OGH.theme, concept)
         self.add(iri, OGH.outcome, ids.outcome(rec.outcome))
         self.add(iri, DCTERMS.date, date_literal(rec.date))
         if rec.meeting:
@@ -363,6 +377,7 @@ class _Mapper:
         iri = ids.timeline_event(plan, rec.date.iso(), rec.title)
         self.add(iri, RDF.type, OGH.TimelineEvent)
         self.add(iri, OGH.actionPlan, plan)
+        self.add(iri, OGH.jurisdiction, ids.jurisdiction(rec.plan.jurisdiction))
         self.provenance(iri, rec)
         self.text(iri, DCTERMS.title, rec.title, rec.language)
         stage = resolve_stage(rec.stage)

@@ -173,5 +173,6 @@ def _decisions(found: list[tuple[str, str]], plan: PlanRef, ctx: Context, meetin
                 theme=theme, outcome=outcome, plan=plan, date=date,
                 meeting=MeetingRef(body=meeting.ref.body, jurisdiction=meeting.ref.jurisdiction,
                                    date=meeting.ref.date) if meeting else None,
-                document_url=ctx.document_url, note=note))
+                document_url=ctx.document_url, note=note,
+                focus=focus.group("what") if focus else None))
     return out

@@ -114,3 +114,27 @@ def test_unreadable_file_imports_nothing(env, tmp_path, capsys, name, content, m
     assert all(str(o) != bad.name for o in graph.objects())  # ...and nothing of the bad one
     documents = {str(s) for s in graph.subjects() if "/document/" in str(s)}
     assert len(documents) == 1
+
+
+def test_imported_seeds_carry_their_knowledge(env, capsys) -> None:
+    """Imported documents go through the same extraction as harvested pages."""
+    assert main(["import", *sorted(str(p) for p in SEEDS.glob("0*.txt"))]) == 0
+    capsys.readouterr()
+
+    def entities(kind: str) -> list[dict]:
+        assert main(["entities", "--kind", kind, "--json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    forum = [m for m in entities("Meeting") if m["date"] == "2023-06-22"]
+    assert len(forum) == 1
+    assert forum[0]["body"] == "UK Multi-Stakeholder Forum"
+    assert {k: forum[0]["attendance"][k] for k in ("total", "government", "civil_society")} == {
+        "total": 38, "government": 21, "civil_society": 17}
+    decisions = entities("ThemeDecision")
+    taken = {t for d in decisions if d["outcome"] == "taken-forward" for t in d["themes"]}
+    assert {"Open contracting", "Aid transparency"} <= taken
+    assert {d["outcome"] for d in decisions} >= {"further-discussion", "deferred"}
+    events = [e for e in entities("TimelineEvent") if e["plan"].endswith("/plan/uk/2024-2025")]
+    assert len(events) >= 10 and all(e["stage"] for e in events)
+    groups = {g["title"]: g for g in entities("ThematicGroup")}
+    assert groups["Open Contracting (Procurement)"]["lead"] == "Ruairi Macdonald"

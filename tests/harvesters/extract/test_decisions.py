@@ -8,7 +8,9 @@ from harvesters.extract.decisions import extract_theme_decisions, outcome_of, sp
 from harvesters.extract.meetings import extract_meeting
 from harvesters.records import THEME_OUTCOMES
 from hub import ids
+from hub.mapping import map_record
 from tests.harvesters.extract.conftest import seed, seed_context
+from vocab import OGH
 
 
 def decisions_003():
@@ -45,6 +47,9 @@ def test_open_contracting_and_aid_transparency_are_taken_forward() -> None:
     assert any("Open Contracting" in d.theme for d in taken)
     budget = next(d for d in taken if d.theme == "Budget Transparency")
     assert budget.note is not None and budget.note.startswith("With a focus on Aid Transparency")
+    assert budget.focus == "Aid Transparency"
+    mapped = {str(o) for _, p, o in map_record(budget) if p == OGH.theme}
+    assert mapped == {str(ids.theme("fiscal-openness")), str(ids.theme("aid-transparency"))}
 
 
 def test_decisions_are_for_the_sixth_plan_and_the_meeting() -> None:
