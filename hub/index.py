@@ -619,9 +619,11 @@ def _write_columns(ix: Any, path: Path, snapshot: str | None, expected: int) -> 
             lengths[name] = np.nan_to_num(arr, nan=0.0, posinf=0.0, neginf=0.0)
     if int(live.sum()) != expected:
         raise SearchIndexError(f"{path}: the index holds {int(live.sum())} documents, expected {expected}")
-    np.savez(path / "columns.npz", live=live, kind=kind, jurisdiction=jurisdiction, year=year,
-             ordinal=ordinal, theme_bits=theme_bits,
-             **{f"length_{name}": arr for name, arr in lengths.items()})
+    arrays: dict[str, np.ndarray] = {
+        "live": live, "kind": kind, "jurisdiction": jurisdiction, "year": year, "ordinal": ordinal,
+        "theme_bits": theme_bits, **{f"length_{name}": arr for name, arr in lengths.items()},
+    }
+    np.savez(path / "columns.npz", **arrays)  # type: ignore[arg-type]
     meta = {
         "version": INDEX_VERSION,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
