@@ -174,12 +174,22 @@ class _Extra:
 
 
 def _read_extra(store: GraphStore, iris: list[str] | None = None) -> _Extra:
+    """The extra facts of every entity, or of ``iris`` (read in batches)."""
     extra = _Extra()
-    values = ""
-    if iris is not None:
-        if not iris:
-            return extra
-        values = "VALUES ?s { " + " ".join(f"<{i}>" for i in iris) + " } "
+    for row in store.select(
+        f"SELECT ?p ?start WHERE {{ ?p a <{OGH.ActionPlan}> ; <{SDO.startDate}> ?start }}"
+    ):
+        extra.plan_start[str(row["p"])] = str(row["start"])
+    if iris is None:
+        _read_extra_of(store, "", extra)
+    else:
+        for i in range(0, len(iris), 1000):
+            chunk = iris[i:i + 1000]
+            _read_extra_of(store, "VALUES ?s { " + " ".join(f"<{x}>" for x in chunk) + " } ", extra)
+    return extra
+
+
+def _read_extra_of(store: GraphStore, values: str, extra: _Extra) -> None:
     rows = store.select(
         f"SELECT ?s ?p ?o WHERE {{ {values}VALUES ?p {{ <{DCTERMS.title}> <{DCTERMS.description}> "
         f"<{OGH.text}> <{SKOS.prefLabel}> <{RDFS.label}> <{OGH.themeLabel}> }} ?s ?p ?o "
@@ -197,15 +207,10 @@ def _read_extra(store: GraphStore, iris: list[str] | None = None) -> _Extra:
         if sid:
             extra.graphs.setdefault(str(row["s"]), set()).add(sid)
     for row in store.select(
-        f"SELECT ?p ?start WHERE {{ ?p a <{OGH.ActionPlan}> ; <{SDO.startDate}> ?start }}"
-    ):
-        extra.plan_start[str(row["p"])] = str(row["start"])
-    for row in store.select(
         f"SELECT ?s ?j WHERE {{ {values}{{ ?s <{OGH.commitment}> ?x }} UNION {{ ?s <{OGH.actionPlan}> ?x }} "
         f"?x <{OGH.jurisdiction}> ?j }}"
     ):
         extra.jurisdiction.setdefault(str(row["s"]), str(row["j"]).rsplit("/", 1)[-1])
-    return extra
 
 
 def _kind_classes() -> str:
