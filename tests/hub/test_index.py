@@ -331,3 +331,13 @@ def test_caches_are_bounded_by_bytes() -> None:
     assert cache.bytes == 90
     cache.put("huge", "H", 1000)  # larger than the whole cache: not kept
     assert cache.get("huge") is None and len(cache) == 2
+
+
+def test_warm_up_loads_the_most_frequent_terms(site_index: search.Generation) -> None:
+    fresh = search.Generation(site_index.path)
+    assert len(fresh._cache) == 0
+    loaded = fresh.warm_up()
+    assert loaded == len(fresh.meta["warm_terms"]) > 10
+    assert fresh.meta["warm_terms"][0][0] in ("body", "title")
+    assert len(fresh._cache) == loaded
+    fresh.close()
