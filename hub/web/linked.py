@@ -109,13 +109,16 @@ def describe(store: GraphStore, iri: str) -> list[ox.Triple]:
     return triples
 
 
-def serialize(triples: list[ox.Triple], media_type: str, base: str | None = None) -> bytes:
+def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
     rdf_format = RDF_FORMATS[media_type][0]
     prefixes = {p: i for p, i in PREFIXES.items() if p not in ("sh", "void", "time", "owl", "ogh-id")}
     prefixes.update({name: f"{DEF}{name}/" for name in ("status", "outcome", "sector", "attendance")})
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-    return ox.serialize(triples, format=rdf_format)
+        out = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    else:
+        out = ox.serialize(triples, format=rdf_format)
+    assert out is not None  # no output file given: the bytes are returned
+    return out
 
 
 def prefixed(iri: str) -> str:

@@ -274,10 +274,8 @@ def entity(path: str) -> Response:
         abort(404)
     if media in linked.RDF_FORMATS:
         body = linked.serialize(linked.describe(store, iri), media)
-        response = Response(body, mimetype=media)
-        if media in ("text/turtle", "application/n-triples", "application/rdf+xml"):
-            response.mimetype = media
-            response.charset = "utf-8"
+        charset = "" if media == "application/ld+json" else "; charset=utf-8"
+        response = Response(body, content_type=media + charset)
         response.vary.add("Accept")
         response.headers["Link"] = _alternates(iri)
         return response
@@ -395,7 +393,7 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
     add("Themes", e.get("themes"), "themes")
     add("Identifier", e.get("identifier"))
     kind_plural = KIND_PLURALS.get(kind or "", None)
-    breadcrumbs = [("Home", site_path("/")), ("Search", site_path("/search"))]
+    breadcrumbs: list[tuple[str, str | None]] = [("Home", site_path("/")), ("Search", site_path("/search"))]
     if kind_plural:
         breadcrumbs.append((kind_plural, site_path(f"/search?kind={kind}")))
     breadcrumbs.append((e.get("title") or _short(e["iri"]), None))
