@@ -86,8 +86,9 @@ class HarvestContext:
             page = self.client.fetch(url, accept=accept)
         except FetchError as exc:
             self.failed += 1
-            self.error(exc.url, exc.reason, exc.status)
             stale = self.client.stored(url)
+            self.error(exc.url, exc.reason + ("; the last good copy was used" if stale else ""),
+                       exc.status)
             self._report(url, "failed")
             if stale is not None:
                 self.pages[url] = stale
@@ -110,8 +111,9 @@ class HarvestContext:
             return parse(page)
         except Exception as exc:  # a parser meeting a broken page: record, go on
             reason = _describe(exc)
-            self.error(page.url, f"cannot parse: {reason}", page.status)
             previous = self.client.cache.previous(url) if not page.stale else None
+            kept = "; the last good copy was used" if previous is not None else ""
+            self.error(page.url, f"cannot parse: {reason}{kept}", page.status)
             if previous is not None:
                 self.client.cache.restore_previous(url)
                 self.pages[url] = previous
@@ -120,6 +122,13 @@ class HarvestContext:
                 except Exception:
                     return None
             return None
+
+    def get_page(self, url: str, parse: Callable[[Page], T],
+                 accept: str | None = None) -> tuple[Page, T] | None:
+        """Like :meth:`get`, with the page that was parsed: the last good copy
+        when the new body could not be parsed (its time of retrieval is the
+        one the records must keep)."""
+        return self.get(url, lambda page: (page, parse(page)), accept=accept)
 
     def get_json(self, url: str) -> Any:
         return self.get(url, Page.json, accept="application/json")

@@ -42,6 +42,8 @@ def text_of(node: Tag | None, separator: str = "\n") -> str:
     for block in node.find_all(BLOCK_TAGS):
         block.insert_before("\n")
         block.insert_after("\n")
+    for cell in node.find_all(("td", "th")):
+        cell.insert_after(" ")  # cells of a row stay on one line, apart
     text = node.get_text()
     lines = [" ".join(line.split()) for line in text.splitlines()]
     out: list[str] = []

@@ -95,7 +95,9 @@ class Page:
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
-            raise FetchError(self.url, f"malformed JSON ({exc.msg} at line {exc.lineno})",
+            sent = f"; the server sent {self.content_type}" if self.content_type and (
+                "json" not in self.content_type) else ""
+            raise FetchError(self.url, f"malformed JSON ({exc.msg} at line {exc.lineno}){sent}",
                              self.status) from None
 
 

@@ -160,6 +160,11 @@ class Record:
 class Plan(Record):
     ref: PlanRef
     title: str | None = None
+    #: A name for the plan that is not its publisher's title: a name another
+    #: publisher gives it (OGP's "United Kingdom Action Plan 2019-2021"), or one
+    #: made from what the page says when it gives no title. Written as
+    #: ``rdfs:label``, so the publisher's own title stays the entity's title.
+    label: str | None = None
     description: str | None = None
     published: DateLike | None = None
     modified: DateLike | None = None
@@ -199,6 +204,8 @@ class IRMAssessment:
 class Commitment(Record):
     ref: CommitmentRef
     title: str | None = None
+    #: A name that is not the plan publisher's title (see :attr:`Plan.label`).
+    label: str | None = None
     description: str | None = None
     themes: list[str] = field(default_factory=list)  # as written: policy areas, themes
     leads: list[str] = field(default_factory=list)  # lead organisations, as written
@@ -344,6 +351,9 @@ class ThemeDecision(Record):
     meeting: MeetingRef | None = None
     document_url: str | None = None  # the document that records it
     note: str | None = None
+    #: What the decision narrows the theme to, as written ("Budget Transparency"
+    #: taken forward "with a focus on Aid Transparency"); its themes count too.
+    focus: str | None = None
 
 
 @dataclass(kw_only=True)

@@ -13,6 +13,10 @@ Conditional requests are answered as a real server would: 304 when
 body, as static file servers do, so that an unchanged corpus re-harvests as
 304s.
 
+Two sources may record one URL differently; a request naming its source in
+``X-Replay-Source`` (as every harvest under replay does) gets that source's
+recording, and any source's otherwise.
+
 Tests inject faults by URL (:meth:`ReplayServer.inject`): a status, a delay,
 a malformed body, a slow or endless or huge or truncated body, a dropped
 connection, a redirect.
@@ -33,6 +37,9 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 Key = tuple[str, str, str, tuple[tuple[str, str], ...]]
+
+#: The request header a harvest under replay names its source with.
+SOURCE_HEADER = "X-Replay-Source"
 
 
 def url_key(url: str, scheme: str | None = None) -> Key:
@@ -64,8 +71,18 @@ class Fault:
 
 
 def load_manifests(root: Path, sources: list[str] | None = None) -> dict[Key, Recorded]:
-    """Every recorded response under ``root``, by URL key."""
+    """Every recorded response under ``root``, by URL key (where two sources
+    recorded one URL, the source whose folder sorts last)."""
     entries: dict[Key, Recorded] = {}
+    for recorded in load_manifests_by_source(root, sources).values():
+        entries.update(recorded)
+    return entries
+
+
+def load_manifests_by_source(root: Path, sources: list[str] | None = None
+                             ) -> dict[str, dict[Key, Recorded]]:
+    """The recorded responses of each source folder under ``root``, by URL key."""
+    by_source: dict[str, dict[Key, Recorded]] = {}
     manifests = sorted(root.glob("*/manifest.json"))
     if not manifests:
         raise FileNotFoundError(f"{root}: no <source>/manifest.json files to replay")
@@ -73,6 +90,7 @@ def load_manifests(root: Path, sources: list[str] | None = None) -> dict[Key, Re
         source = manifest.parent.name
         if sources and source not in sources:
             continue
+        entries: dict[Key, Recorded] = by_source.setdefault(source, {})
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
@@ -96,7 +114,7 @@ def load_manifests(root: Path, sources: list[str] | None = None) -> dict[Key, Re
             if status == 200 and not any(k.lower() == "etag" for k in headers):
                 headers["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
             entries[url_key(url)] = Recorded(url=url, status=status, headers=headers, body=body)
-    return entries
+    return by_source
 
 
 class ReplayServer:
@@ -104,7 +122,12 @@ class ReplayServer:
 
     def __init__(self, root: str | Path, sources: list[str] | None = None) -> None:
         self.root = Path(root)
-        self.entries = load_manifests(self.root, sources)
+        #: each source's own recordings: two sources may record one URL
+        #: differently (OGP's pages about Glasgow in the glasgow and ogp folders)
+        self.by_source = load_manifests_by_source(self.root, sources)
+        self.entries: dict[Key, Recorded] = {}
+        for recorded in self.by_source.values():
+            self.entries.update(recorded)
         self.faults: dict[Key, Fault] = {}
         #: (url, method, status, request headers) of every request answered
         self.requests: list[tuple[str, str, int, dict[str, str]]] = []
@@ -191,6 +214,12 @@ def _handler(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
 
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in separate writes: without this, Nagle's
+            # algorithm and the client's delayed ACK hold each response ~40 ms.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def _target(self) -> tuple[str, Key]:
             host = self.headers.get("Host", "")
             scheme = self.headers.get("X-Forwarded-Proto", "https")
@@ -220,7 +249,10 @@ def _handler(replay: ReplayServer) -> type[BaseHTTPRequestHandler]:
         def _answer(self, head: bool) -> None:
             url, key = self._target()
             fault = replay._take_fault(key)
-            recorded = replay.entries.get(key)
+            # A harvest names its source (X-Replay-Source): its own recording
+            # of a URL comes first, then any source's.
+            own = replay.by_source.get(self.headers.get(SOURCE_HEADER, ""), {})
+            recorded = own.get(key) or replay.entries.get(key)
             if fault is not None:
                 replay._log(url, self.command, fault.status, self.headers)
                 self._fault(fault, recorded, head)

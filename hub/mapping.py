@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from functools import cache
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from harvesters import records as r
 from hub import ids
 from hub.terms import Triple
-from vocab import DCTERMS, FOAF, OGH, ORG, PROV, RDF, RDFS, SDO, SKOS
+from vocab import BODIES, DCTERMS, FOAF, OGH, ORG, PROV, RDF, RDFS, SDO, SKOS
 from vocab.concepts import resolve_stage, resolve_status, resolve_theme
 
 BODY_CLASSES = {
@@ -97,9 +98,15 @@ class _Mapper:
         self.add(iri, RDF.type, OGH.Body)
         if kind and kind in BODY_CLASSES:
             self.add(iri, RDF.type, BODY_CLASSES[kind])
-        self.text(iri, SKOS.prefLabel if not _registered(iri) else SKOS.altLabel, name, "en")
-        if jurisdiction:
-            self.add(iri, OGH.jurisdiction, ids.jurisdiction(jurisdiction))
+        if not _registered(iri):
+            self.text(iri, SKOS.prefLabel, name, "en")
+            if jurisdiction:
+                self.add(iri, OGH.jurisdiction, ids.jurisdiction(jurisdiction))
+        elif " ".join(name.split()) not in _register_names(iri):
+            # A registered body keeps the register's names and jurisdiction: a
+            # new spelling becomes an alternative label, and a record from
+            # another jurisdiction that names it does not move it there.
+            self.text(iri, SKOS.altLabel, name, "en")
         return iri
 
     def person(self, name: str) -> URIRef:
@@ -129,6 +136,7 @@ class _Mapper:
         iri = self.plan_node(rec.ref)
         self.provenance(iri, rec)
         self.text(iri, DCTERMS.title, rec.title, rec.language)
+        self.text(iri, RDFS.label, rec.label, rec.language)
         self.text(iri, DCTERMS.description, rec.description, rec.language)
         self.add(iri, DCTERMS.issued, date_literal(rec.published))
         self.add(iri, DCTERMS.modified, date_literal(rec.modified))
@@ -159,9 +167,16 @@ class _Mapper:
     def commitment(self, rec: r.Commitment) -> None:
         iri = self.commitment_node(rec.ref)
         self.provenance(iri, rec)
-        self.text(iri, DCTERMS.title, rec.title or rec.ref.title, rec.language)
+        self.text(iri, DCTERMS.title, rec.title or (None if rec.label else rec.ref.title), rec.language)
+        self.text(iri, RDFS.label, rec.label, rec.language)
         self.text(iri, DCTERMS.description, rec.description, rec.language)
         self.themes(iri, rec.themes, rec.language)
+        if not rec.themes:
+            # A source that states no theme: the commitment's name is resolved
+            # onto the theme scheme (no ogh:themeLabel is written, since the
+            # source did not write it as a theme).
+            for concept in resolve_theme(rec.title or rec.label or rec.ref.title or ""):
+                self.add(iri, OGH.theme, concept)
         for lead in rec.leads:
             self.text(iri, OGH.lead, lead, rec.language)
             self.add(iri, OGH.leadOrganisation, self.body(lead, rec.ref.plan.jurisdiction))
@@ -192,6 +207,7 @@ class _Mapper:
         iri = ids.milestone(commitment, rec.number)
         self.add(iri, RDF.type, OGH.Milestone)
         self.add(iri, OGH.commitment, commitment)
+        self.add(iri, OGH.jurisdiction, ids.jurisdiction(rec.commitment.plan.jurisdiction))
         self.add(iri, OGH.number, _int(rec.number))
         self.provenance(iri, rec)
         self.text(iri, DCTERMS.title, rec.title, rec.language)
@@ -338,11 +354,16 @@ class _Mapper:
         iri = ids.theme_decision(plan, rec.theme)
         self.add(iri, RDF.type, OGH.ThemeDecision)
         self.add(iri, OGH.actionPlan, plan)
+        self.add(iri, OGH.jurisdiction, ids.jurisdiction(rec.plan.jurisdiction))
         self.provenance(iri, rec)
         self.text(iri, OGH.themeLabel, rec.theme, rec.language)
         self.text(iri, RDFS.label, rec.theme, rec.language)
         for concept in resolve_theme(rec.theme):
             self.add(iri, OGH.theme, concept)
+        if rec.focus:
+            self.text(iri, OGH.themeLabel, rec.focus, rec.language)
+            for concept in resolve_theme(rec.focus):
+                self.add(iri, OGH.theme, concept)
         self.add(iri, OGH.outcome, ids.outcome(rec.outcome))
         self.add(iri, DCTERMS.date, date_literal(rec.date))
         if rec.meeting:
@@ -356,6 +377,7 @@ class _Mapper:
         iri = ids.timeline_event(plan, rec.date.iso(), rec.title)
         self.add(iri, RDF.type, OGH.TimelineEvent)
         self.add(iri, OGH.actionPlan, plan)
+        self.add(iri, OGH.jurisdiction, ids.jurisdiction(rec.plan.jurisdiction))
         self.provenance(iri, rec)
         self.text(iri, DCTERMS.title, rec.title, rec.language)
         stage = resolve_stage(rec.stage)
@@ -386,6 +408,17 @@ def _registered(iri: URIRef) -> bool:
     from hub.ids import _body_labels
 
     return str(iri) in set(_body_labels().values())
+
+
+@cache
+def _register_graph() -> Graph:
+    return Graph().parse(BODIES, format="turtle")
+
+
+def _register_names(iri: URIRef) -> set[str]:
+    """The names the body register gives a body, as written."""
+    graph = _register_graph()
+    return {str(label) for p in (SKOS.prefLabel, SKOS.altLabel) for label in graph.objects(iri, p)}
 
 
 def _looks_like_ogp_id(identifier: str) -> bool:

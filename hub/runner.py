@@ -32,7 +32,7 @@ from typing import Any
 
 from harvesters.base import HarvestContext, TooManyDocuments, load_harvester, records_of
 from harvesters.http import ClientSettings, HttpClient
-from harvesters.records import RecordError
+from harvesters.records import Document, RecordError
 from hub import ids
 from hub.mapping import map_record
 from hub.provenance import RunResult, updated_provenance
@@ -105,8 +105,10 @@ def fingerprint(source: Source, module: Any) -> str:
 
     for mod in (module, records, mapping, ids_module):
         digest.update(inspect.getsource(mod).encode())
-    for path in sorted(Path(extract.__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
+    # Harvesters share helper modules (dates, plan names, read-outs): any of them counts.
+    for folder in (Path(records.__file__).parent, Path(extract.__file__).parent):
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.read_bytes())
     digest.update(vocabulary_digest().encode())
     digest.update(json.dumps(source.__dict__, sort_keys=True, default=str).encode())
     return digest.hexdigest()
@@ -135,12 +137,17 @@ def make_client(config: Config, source: Source, rewrite: str | None) -> HttpClie
     settings = ClientSettings.from_config(config)
     if rewrite:
         settings.min_interval = 0.0  # a recording on loopback needs no politeness
-    return HttpClient(
+    client = HttpClient(
         settings,
         cache_dir=config.data_dir / "cache" / "http" / source.id,
         allowed_hosts=source.hosts,
         rewrite=rewrite,
     )
+    if rewrite:
+        from harvesters.replay import SOURCE_HEADER
+
+        client.session.headers[SOURCE_HEADER] = source.id  # its own recordings first
+    return client
 
 
 def entity_counts(triples: list[Triple]) -> dict[str, int]:
@@ -205,6 +212,7 @@ def _harvest_locked(
     state = _load_state(config, source.id)
     current_fingerprint = fingerprint(source, module)
     triples: list[Triple] = []
+    owned: set[str] = set()
     try:
         if only_urls is None and state and state.get("fingerprint") == current_fingerprint:
             with open_store(config) as reader:
@@ -218,8 +226,10 @@ def _harvest_locked(
             # Documents already answered 304 during the check are reused, not fetched twice.
             check.pages.update(ctx.pages)
             check.not_modified, check.fetched = ctx.not_modified, ctx.fetched
+            # ... and what failed during the check stays recorded.
+            check.failed, check.errors, check.links = ctx.failed, list(ctx.errors), set(ctx.links)
             ctx = check
-            triples = _collect(ctx, module)
+            triples, owned = _collect(ctx, module)
             result.entities = entity_counts(triples)
             reason = _failure(ctx, source, triples, result.entities, only_urls is not None)
             if reason:
@@ -245,8 +255,8 @@ def _harvest_locked(
             if result.outcome == "succeeded" and only_urls is None:
                 store.replace_graphs({graph: triples, str(ids.PROVENANCE_GRAPH): provenance})
             elif result.outcome == "succeeded":
-                store.upsert(graph, triples)
-                store.replace_graph(str(ids.PROVENANCE_GRAPH), provenance)
+                store.replace_graphs({graph: _merged(store, graph, triples, owned),
+                                      str(ids.PROVENANCE_GRAPH): provenance})
             else:
                 store.replace_graph(str(ids.PROVENANCE_GRAPH), provenance)
             if result.outcome == "succeeded" and after_write is not None:
@@ -259,27 +269,52 @@ def _harvest_locked(
     if result.outcome == "succeeded" and only_urls is None:
         _save_state(config, source.id, {
             "fingerprint": current_fingerprint,
-            "urls": sorted(url for url, page in ctx.pages.items() if not page.stale),
+            # Stale pages too: the next run must ask for them again before it may
+            # call the source unchanged.
+            "urls": sorted(ctx.pages),
             "entities": result.entities,
             "finished": result.ended.isoformat(),
         })
     return result
 
 
-def _collect(ctx: HarvestContext, module: Any) -> list[Triple]:
+def _collect(ctx: HarvestContext, module: Any) -> tuple[list[Triple], set[str]]:
+    """The triples of every record, and the subjects the documents read *own*:
+    each document's node (and its parts: posts, ...) and each URL read, whose
+    retrieval time it records. Plans, commitments, meetings and bodies are
+    shared with other documents of the source, so they are owned by none."""
     seen: set[Triple] = set()
     triples: list[Triple] = []
+    owned: set[str] = set()
     for record in records_of(module, ctx):
         try:
             mapped = map_record(record)
         except (RecordError, ValueError) as exc:
             ctx.error(getattr(record, "source_url", "?"), f"record rejected: {exc}")
             continue
+        owned.add(record.source_url)
+        if isinstance(record, Document):
+            owned.add(str(ids.document(record.url)))
         for t in mapped:
             if t not in seen:
                 seen.add(t)
                 triples.append(t)
-    return triples
+    return triples, owned
+
+
+def _merged(store: GraphStore, graph: str, triples: list[Triple], owned: set[str]) -> list[Triple]:
+    """A source's graph after harvesting some of its documents only: what
+    those documents own is replaced, what they say of shared entities is
+    added, and nothing else is removed. (A fact a document no longer states
+    about a shared entity stays until the next full harvest.)"""
+    parts = tuple(f"{o}/" for o in owned if "/id/document/" in o)
+
+    def is_owned(subject: object) -> bool:
+        text = str(subject)
+        return text in owned or text.startswith(parts)
+
+    kept = [t for t in store.triples(graph) if not is_owned(t[0])]
+    return list(dict.fromkeys([*kept, *triples]))
 
 
 def _failure(ctx: HarvestContext, source: Source, triples: list[Triple], counts: dict[str, int],
@@ -291,6 +326,11 @@ def _failure(ctx: HarvestContext, source: Source, triples: list[Triple], counts:
             if ctx.errors else "")
     if partial:
         return None
+    if ctx.failed and not ctx.fetched and not ctx.not_modified:
+        first = ctx.errors[0] if ctx.errors else None
+        return (f"the source could not be reached: all {ctx.failed} requests failed"
+                + (f" (first: {first.url}: {first.reason})" if first else "")
+                + "; the previous graph is kept")
     for url in source.entry_points:
         page = ctx.pages.get(url.split("#", 1)[0])
         if page is None:

@@ -116,6 +116,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql", "max_body_bytes", int, 1_000_000,
             "The largest request body /sparql accepts.", minimum=1),
     Setting("sparql", "workers", int, 2, "Query processes answering /sparql.", minimum=1),
+    Setting("sparql", "max_result_bytes", int, 50_000_000,
+            "The largest serialized result /sparql returns, in bytes; longer results "
+            "are cut (at a whole row) and marked as truncated.", minimum=1),
     # server
     Setting("server", "host", str, "127.0.0.1", "The address `ogh serve` binds to."),
     Setting("server", "port", int, 8080, "The port `ogh serve` listens on.", minimum=0),

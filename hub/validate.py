@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from hub.store import GraphStore
 from hub.terms import Triple
@@ -56,7 +55,7 @@ class Report:
                 lines.append(f"    path:  {f.path}")
             if f.value:
                 lines.append(f"    value: {f.value}")
-        counts = {}
+        counts: dict[str, int] = {}
         for f in self.findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1
         lines.append(", ".join(f"{n} {s.lower()}(s)" for s, n in sorted(counts.items())))
@@ -76,7 +75,9 @@ def validate_graph(data: Graph) -> Report:
         allow_warnings=True,
     )
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # The report's own results; pyshacl also types the results nested in them
+    # (sh:detail, from sh:node) as sh:ValidationResult, which are not findings.
+    for result in results.objects(None, SH.result):
         def one(p: URIRef, r: Any = result) -> str | None:
             v = results.value(r, p)
             return str(v) if v is not None else None

@@ -161,6 +161,17 @@ class OGH(DefinedNamespace):
     httpStatus: URIRef
     reason: URIRef
 
+    # Concept schemes (their concepts are in themes.ttl, stages.ttl,
+    # schemes.ttl and jurisdictions.ttl); a scheme's IRI is the plural of the
+    # property that takes its concepts
+    themes: URIRef
+    stages: URIRef
+    statuses: URIRef
+    outcomes: URIRef
+    sectors: URIRef
+    attendanceStatuses: URIRef
+    jurisdictions: URIRef
+
 
 #: Every namespace the hub writes, by the prefix used in Turtle and SPARQL.
 PREFIXES: dict[str, str] = {

@@ -194,7 +194,8 @@ def harvest_once(args: argparse.Namespace, config: Config, one_line: bool = Fals
             if r.reason:
                 print(f"{'':12} why: {r.reason}")
             for e in r.errors[:5]:
-                status = f"HTTP {e['status']} " if e.get("status") else ""
+                status = (f"HTTP {e['status']} " if e.get("status") and not e["reason"].startswith("HTTP")
+                          else "")
                 print(f"{'':12} error: {e['url']}: {status}{e['reason']}")
             if len(r.errors) > 5:
                 print(f"{'':12} ... and {len(r.errors) - 5} more errors (ogh sources --json)")

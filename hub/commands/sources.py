@@ -38,6 +38,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if last.get("outcome") == "failed" and s["last_success"]:
             print(f"{'':12} keeps the graph of {s['last_success'].get('ended')}")
         for e in last.get("errors", [])[:10]:
-            status_text = f"HTTP {e['status']} " if e.get("status") else ""
+            status_text = (f"HTTP {e['status']} " if e.get("status") and not e["reason"].startswith("HTTP")
+                           else "")
             print(f"{'':12} error: {e['url']}: {status_text}{e['reason']}")
     return 0
