@@ -270,14 +270,16 @@ def _bnode_batches(triples: list[ox.Triple], size: int) -> Iterator[list[str]]:
             label = parent[label]
         return label
 
+    def labels(t: ox.Triple) -> list[str]:
+        return [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+
     for t in triples:
-        labels = [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
-        for other in labels[1:]:
-            parent[root(other)] = root(labels[0])
+        found = labels(t)
+        for other in found[1:]:
+            parent[root(other)] = root(found[0])
     groups: dict[str, list[str]] = {}
     for t in triples:
-        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
-        groups.setdefault(root(node.value), []).append(str(t))
+        groups.setdefault(root(labels(t)[0]), []).append(str(t))
     batch: list[str] = []
     for lines in groups.values():
         if batch and len(batch) + len(lines) > size:
