@@ -437,34 +437,7 @@ class OxigraphStore(_OxigraphReads, GraphStore):
                 self._store.remove_graph(node)
 
     def load(self, data: IO[bytes] | bytes, fmt: str, graph: str | None = None) -> list[str]:
-        rdf_format = FORMATS[format_for("", fmt)]
-        source = io.BytesIO(data) if isinstance(data, bytes) else data
-        if rdf_format == ox.RdfFormat.RDF_XML:
-            # pyoxigraph expands the entities an RDF/XML DOCTYPE declares, without
-            # a bound ("billion laughs"): refuse any declaration first.
-            from harvesters.xmlsafe import UnsafeXML, checked_stream
-
-            try:
-                source = checked_stream(source)
-            except UnsafeXML as exc:
-                raise StoreError(f"not loaded: {exc}") from None
-        target = ox.NamedNode(graph) if graph is not None else None
-        try:
-            by_graph: dict[str, list[ox.Quad]] = {}
-            for quad in ox.parse(source, rdf_format):
-                g = quad.graph_name
-                if isinstance(g, ox.DefaultGraph):
-                    if target is None:
-                        raise StoreError(
-                            "the file has triples outside any named graph; say which graph "
-                            "they belong to with --graph IRI"
-                        )
-                    quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
-                    g = target
-                key = g.value if isinstance(g, ox.NamedNode) else str(g)
-                by_graph.setdefault(key, []).append(quad)
-        except SyntaxError as exc:
-            raise StoreError(f"not valid {fmt}: {exc}") from None
+        by_graph = parse_dataset(data, fmt, graph)
         with self._writing():
             for name, items in by_graph.items():
                 node = ox.NamedNode(name)
@@ -539,6 +512,40 @@ def _copy_store(source: Path, target: Path) -> None:
     os.rename(tmp, target)
 
 
+def parse_dataset(data: IO[bytes] | bytes, fmt: str, graph: str | None = None) -> dict[str, list[ox.Quad]]:
+    """RDF to load, as quads by named graph; triples outside any named graph go
+    into ``graph`` (refused without one). Shared by every backend's ``load``."""
+    rdf_format = FORMATS[format_for("", fmt)]
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        # pyoxigraph expands the entities an RDF/XML DOCTYPE declares, without
+        # a bound ("billion laughs"): refuse any declaration first.
+        from harvesters.xmlsafe import UnsafeXML, checked_stream
+
+        try:
+            source = checked_stream(source)
+        except UnsafeXML as exc:
+            raise StoreError(f"not loaded: {exc}") from None
+    target = ox.NamedNode(graph) if graph is not None else None
+    by_graph: dict[str, list[ox.Quad]] = {}
+    try:
+        for quad in ox.parse(source, rdf_format):
+            g = quad.graph_name
+            if isinstance(g, ox.DefaultGraph):
+                if target is None:
+                    raise StoreError(
+                        "the file has triples outside any named graph; say which graph "
+                        "they belong to with --graph IRI"
+                    )
+                quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                g = target
+            key = g.value if isinstance(g, ox.NamedNode) else str(g)
+            by_graph.setdefault(key, []).append(quad)
+    except SyntaxError as exc:
+        raise StoreError(f"not valid {fmt}: {exc}") from None
+    return by_graph
+
+
 # ================================================================ opening
 
 
@@ -579,4 +586,5 @@ __all__ = [
     "URIRef",
     "format_for",
     "open_store",
+    "parse_dataset",
 ]
