@@ -102,6 +102,7 @@ def serving(data_dir: Path, workers: int) -> Iterator[str]:
     env = dict(os.environ, OGH_HOME=str(data_dir), OGH_SERVER_HOST="127.0.0.1",
                OGH_SERVER_PORT=str(port), OGH_HUB_BASE_URL=f"http://127.0.0.1:{port}",
                OGH_SPARQL_WORKERS=str(workers), OGH_SPARQL_TIMEOUT="120",
+               OGH_SERVER_RATE_LIMIT="0",  # one client sends every query of the benchmark
                PYTHONPATH=os.pathsep.join(p for p in (str(PROJECT), os.environ.get("PYTHONPATH")) if p))
     if importlib.util.find_spec("hub.commands.serve") is not None:
         command = [sys.executable, "-m", "hub.cli", "serve"]

@@ -125,7 +125,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("server", "workers", int, 1, "Worker processes of `ogh serve`.", minimum=1),
     Setting("server", "threads", int, 8, "Threads per worker.", minimum=1),
     Setting("server", "rate_limit", int, 600,
-            "Requests one client may make per minute (0: no limit).", minimum=0),
+            "Requests one client address may make per minute, beyond which it is answered 429 "
+            "with Retry-After (0: no limit). Shared by all the workers of `ogh serve`; under "
+            "another WSGI server each process counts on its own.", minimum=0),
+    Setting("server", "proxies", int, 0,
+            "How many reverse proxies in front of the hub set X-Forwarded-For; the client "
+            "address (for the rate limit) is then the one the nearest proxy saw. 0: the "
+            "connection's own address.", minimum=0),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -90,6 +90,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
         "limit_request_line": 8190,
     }
 
+    # The rate limit's table, made before gunicorn forks: one count for all workers.
+    from hub.web import ratelimit
+
+    ratelimit.share()
+
     class HubServer(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             for key, value in options.items():

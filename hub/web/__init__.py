@@ -33,10 +33,11 @@ def create_app(config: Config | str | Path | dict[str, Any] | None = None) -> Fl
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from hub.web import resources, site
+    from hub.web import ratelimit, resources, site
 
     resources.init_app(app)
     site.init_app(app)
+    ratelimit.init_app(app)
 
     import hub.web.blueprints as blueprints
 

@@ -106,6 +106,8 @@ _TITLES = {
     400: "There is a problem with the request",
     404: "Page not found",
     405: "That method is not allowed here",
+    413: "The request is too large",
+    429: "Too many requests",
     500: "Sorry, there is a problem with the service",
 }
 
@@ -118,6 +120,9 @@ def _error(exc: HTTPException) -> Response:
     response = respond("error.html", data, status=status)
     if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
+    retry = getattr(exc, "retry_after", None)
+    if retry is not None:
+        response.headers["Retry-After"] = str(retry)
     return response
 
 
