@@ -139,6 +139,8 @@ def dataset_text(config: Config) -> str:
 # ------------------------------------------------------------------ two versions
 #: Two sources, and the page of each that the second version of the corpus changes.
 SOURCES = ("ni", "govwales")
+#: A word only the second version has.
+REVISED = "Zephyrwood"
 CHANGED = {
     "ni": "topics/transparency-and-open-government.html",
     "govwales": "written-statement-publication-welsh-governments-open-government-commitments-2019-21.html",
@@ -158,7 +160,7 @@ def versions(folder: Path) -> dict[str, Path]:
                 html = path.read_text(encoding="utf-8")
                 assert "</h1>" in html and "</title>" in html
                 for tag in ("</h1>", "</title>"):
-                    html = html.replace(tag, f" (revised){tag}", 1)
+                    html = html.replace(tag, f" ({REVISED} revision){tag}", 1)
                 path.write_text(html, encoding="utf-8")
                 # A server gives a changed page new validators.
                 manifest = root / source / "manifest.json"

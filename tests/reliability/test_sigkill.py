@@ -26,9 +26,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from hub.search import SearchRequest, open_current, search
 from hub.store import OxigraphStore, open_store
 from hub.validate import validate_store
-from tests.reliability.helpers import ROOT, SOURCES, child_env, graphs, versions
+from tests.reliability.helpers import REVISED, ROOT, SOURCES, child_env, graphs, versions
 
 KILLS = 24  # runs killed while alive (the issue asks for at least 20)
 
@@ -59,6 +60,10 @@ def check(config, known: dict[str, dict[str, Graph]], tally, when: str) -> dict[
             assert tally.kept(f"{source} {when}", graph, known["A"][source], known["B"][source]), (
                 f"{source} {when}: neither version; " + difference(graph, known["A"][source]))
             found[source] = "A" if isomorphic(graph, known["A"][source]) else "B"
+    # The search index: a whole generation is current, and it answers.
+    generation = open_current(config)
+    assert generation is not None, f"{when}: no search index"
+    assert search(generation, SearchRequest(q="open government")).total > 0, f"{when}: search"
     writer = OxigraphStore(config.data_dir)  # restores a working store left dirty
     try:
         for source, graph in graphs(writer).items():
@@ -112,13 +117,27 @@ def test_harvest_killed_many_times_loses_nothing(config, tmp_path, tally) -> Non
         check(config, known, tally, f"after kill {kills} ({mode}, version {version}, seed {seed})")
 
     assert in_write >= KILLS // 4, f"only {in_write} kills landed in a write (seed {seed})"
-    # Complete runs converge on each version, whatever the kills left behind.
+    # Complete runs converge on each version, whatever the kills left behind,
+    # and so does the search index (the revised titles are found in B only).
     for version in ("A", "B", "A"):
         child = start(config, corpora[version])
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err.decode()
         found = check(config, known, tally, f"after a complete harvest of version {version}")
         assert found == dict.fromkeys(SOURCES, version), (found, f"seed {seed}")
+        assert (revised_hits(config) > 0) == (version == "B"), (version, f"seed {seed}")
+    # `ogh index` rebuilds the index from the graph.
+    done = subprocess.run([sys.executable, "-m", "hub.cli", "index"], cwd=ROOT, env=child_env(config),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert revised_hits(config) == 0
+    check(config, known, tally, "after ogh index")
+
+
+def revised_hits(config) -> int:
+    """Documents whose title carries the second version's word."""
+    results = search(open_current(config), SearchRequest(q=REVISED, page_size=50))
+    return sum(REVISED in (hit.get("title") or "") for hit in results.hits)
 
 
 def test_a_run_that_dies_after_fetching_does_not_hide_the_change(config, tmp_path, tally) -> None:
