@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from harvesters.replay import ReplayServer
+from hub.settings import Config
 from tests.reliability.tally import TALLY, Tally
 
 
@@ -31,3 +32,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("reliability and security")
     for line in TALLY.lines():
         terminalreporter.line(line)
+
+
+# ------------------------------------------------------------------ a hub fed hostile markup
+@pytest.fixture(scope="session")
+def hostile_hub(tmp_path_factory: pytest.TempPathFactory, replay: ReplayServer) -> Iterator[Config]:
+    """A data directory harvested from the corpus with markup, script and
+    ``javascript:`` links planted in a JSON API document (GOV.UK), an HTML
+    page (Northern Ireland) and an imported file; its search index built."""
+    from hub import search
+    from tests.reliability.markup import build_hostile_hub
+
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    config = build_hostile_hub(data, replay, tmp_path_factory.mktemp("hostile-files"))
+    yield config
+    search.forget(config)
