@@ -66,8 +66,10 @@ class Endpoint:
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
                 # A forked web worker must not share its parent's pipes.
+                # A query waits for a free process for up to twice the time a
+                # query may run: long enough for one running query to end.
                 self._pool = QueryPool(self.config.data_dir, size=self.workers,
-                                       queue_timeout=self.timeout)
+                                       queue_timeout=2 * self.timeout)
             return self._pool
 
     def close(self) -> None:
@@ -76,7 +78,7 @@ class Endpoint:
                 self._pool.close()
             self._pool = None
 
-    def run(self, op: Operation, choice: Choice, max_rows: int | None = None) -> Answer:
+    def run(self, op: Operation, choice: Choice, max_rows: int | None = None, client: str = "") -> Answer:
         if self.config["store.backend"] != "oxigraph":
             raise QueryFailed(501, "this endpoint runs queries on the embedded store only; "
                               "query the remote store's own endpoint")
@@ -95,7 +97,7 @@ class Endpoint:
             "prefixes": self.prefixes,
         }
         try:
-            header, body = self.pool().run(job, self.timeout)
+            header, body = self.pool().run(job, self.timeout, client)
         except QueryTimeout:
             raise QueryFailed(
                 503, f"The query was stopped after {self.timeout:g} seconds, the longest a query "

@@ -10,6 +10,14 @@ most the timeout and one worker, and the other workers keep answering.
 Each web process has its own pool (created on first use, and again after a
 fork). Jobs wait for a free worker for at most ``queue_timeout`` seconds; then
 the endpoint answers 503 with ``Retry-After``.
+
+The wait is fair between clients: a freed worker goes to the waiting job of
+the client (its address) with the fewest jobs running, then of the client
+served longest ago, then to the longest waiting; and one client may have at
+most ``per_client`` jobs running or waiting in this process (more are refused
+at once). A client that floods
+the endpoint with heavy queries therefore holds a few workers and threads at
+most, and another client's query runs as soon as a worker is free.
 """
 
 from __future__ import annotations
@@ -18,7 +26,6 @@ import atexit
 import contextlib
 import json
 import os
-import queue
 import select
 import subprocess
 import sys
@@ -144,14 +151,21 @@ class Worker:
 class QueryPool:
     """``size`` workers over the snapshots in ``data_dir``."""
 
-    def __init__(self, data_dir: Path | str, size: int = 2, queue_timeout: float = 10.0) -> None:
+    def __init__(self, data_dir: Path | str, size: int = 2, queue_timeout: float = 10.0,
+                 per_client: int | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.size = size
         self.queue_timeout = queue_timeout
+        self.per_client = per_client or 2 * size
         self.pid = os.getpid()
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle: list[Worker] = []
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
+        self._turns = threading.Condition(threading.Lock())
+        self._waiting: list[tuple[object, str]] = []  # (ticket, client), oldest first
+        self._running: dict[str, int] = {}
+        self._served: dict[str, int] = {}  # client -> turn it was last given a worker
+        self._turn = 0
         self._closed = False
         self.killed = 0
         for _ in range(size):
@@ -162,7 +176,9 @@ class QueryPool:
         worker = Worker(self.data_dir)
         with self._lock:
             self._all.add(worker)
-        self._idle.put(worker)
+        with self._turns:
+            self._idle.append(worker)
+            self._turns.notify_all()
 
     def _retire(self, worker: Worker) -> None:
         with self._lock:
@@ -172,28 +188,66 @@ class QueryPool:
         if not self._closed:
             self._start()
 
-    def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
+    def _next(self) -> object:
+        """The ticket served next: of the client with the fewest jobs running,
+        then of the one served longest ago, the oldest (``min`` keeps the first)."""
+        return min(self._waiting,
+                   key=lambda w: (self._running.get(w[1], 0), self._served.get(w[1], -1)))[0]
+
+    def _acquire(self, client: str) -> Worker:
+        ticket = object()
+        deadline = time.monotonic() + self.queue_timeout
+        with self._turns:
+            held = self._running.get(client, 0) + sum(1 for _, c in self._waiting if c == client)
+            if held >= self.per_client:
+                raise PoolBusy(f"{held} queries from your address are running or waiting here, "
+                               f"the most one client may have at once; try again when one ends")
+            self._waiting.append((ticket, client))
+            try:
+                while not (self._idle and self._next() is ticket):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise PoolBusy(f"all {self.size} query processes are busy; try again shortly")
+                    self._turns.wait(left)
+                worker = self._idle.pop()
+                self._running[client] = self._running.get(client, 0) + 1
+                self._turn += 1
+                self._served[client] = self._turn
+                if len(self._served) > 4096:  # forget clients with nothing here
+                    busy = set(self._running) | {c for _, c in self._waiting}
+                    self._served = {c: t for c, t in self._served.items() if c in busy}
+                return worker
+            finally:
+                self._waiting = [w for w in self._waiting if w[0] is not ticket]
+                self._turns.notify_all()
+
+    def _release(self, client: str, worker: Worker | None) -> None:
+        with self._turns:
+            left = self._running.get(client, 0) - 1
+            if left > 0:
+                self._running[client] = left
+            else:
+                self._running.pop(client, None)
+            if worker is not None:
+                self._idle.append(worker)
+            self._turns.notify_all()
+
+    def run(self, job: dict[str, Any], timeout: float, client: str = "") -> tuple[dict[str, Any], bytes]:
         """Run a job within ``timeout`` seconds (waiting for a free worker
         does not count); raises :class:`QueryTimeout`, :class:`PoolBusy` or
-        :class:`WorkerFailed`."""
+        :class:`WorkerFailed`. ``client`` (an address) is whose turn it is."""
         if self._closed:
             raise WorkerFailed("the query pool is closed")
-        try:
-            worker = self._idle.get(timeout=self.queue_timeout)
-        except queue.Empty:
-            raise PoolBusy(
-                f"all {self.size} query processes are busy; try again shortly"
-            ) from None
+        worker = self._acquire(client)
         try:
             result = worker.call(job, _Deadline(timeout))
-        except PoolError:
-            self._retire(worker)
-            raise
         except BaseException:
-            # Interrupted mid-answer: the pipe may hold half a message.
+            # Stopped at the deadline, or interrupted mid-answer (the pipe may
+            # hold half a message): the worker is replaced.
+            self._release(client, None)
             self._retire(worker)
             raise
-        self._idle.put(worker)
+        self._release(client, worker)
         return result
 
     def pids(self) -> list[int]:

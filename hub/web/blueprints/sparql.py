@@ -128,7 +128,7 @@ def sparql() -> Any:
     except NotAcceptable as exc:
         return _error(406, str(exc), query=op.query, fmt=op.format)
     try:
-        answer = endpoint().run(op, choice)
+        answer = endpoint().run(op, choice, client=request.remote_addr or "")
     except QueryFailed as exc:
         return _error(exc.status, exc.message, exc.headers, query=op.query, fmt=op.format)
     if choice.html:
