@@ -32,7 +32,7 @@ from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
 from harvesters.http import Page
 from harvesters.records import Document, Meeting, MeetingRef, Plan, Post, Record
-from harvesters.textdates import london_date, timestamp
+from harvesters.timestamps import london_date, timestamp
 from harvesters.wordpress import parse_feed
 
 CHUNK = 20  # Discourse's chunk size: posts per request

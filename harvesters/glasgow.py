@@ -19,7 +19,6 @@ identifier (``GBGLG0001``) beside the number.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
-from harvesters.extract.dates import find_dates, parse_date
+from harvesters.extract.dates import find_dates, parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -421,13 +420,6 @@ def plan_ref(title: str | None) -> PlanRef | None:
             if start < end <= start + 10:
                 return PlanRef(JURISDICTION, start, end)
     return None
-
-
-def parse_day(text: str) -> dt.date | None:
-    """The day a text gives ("Published Tuesday 20 October 2020", "23rd
-    September 2021"), or None."""
-    found = parse_date(text)
-    return found.value if found is not None and found.precision == "day" else None
 
 
 def parse_month(text: str) -> str | None:

@@ -56,7 +56,7 @@ from harvesters import html
 from harvesters.base import HarvestContext
 from harvesters.extract import Context, extract_all
 from harvesters.extract.attendance import extract_attendance
-from harvesters.extract.dates import find_dates, parse_date, parse_range
+from harvesters.extract.dates import find_dates, parse_date, parse_day, parse_range
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -817,7 +817,7 @@ def progress_milestones(info: _PageInfo) -> list[_MilestoneFact]:
     "Milestone aim", with the status the aim's section gives."""
     out: list[_MilestoneFact] = []
     blocks = _blocks(info.content)
-    anchor = _context_date(info.page_name or "") or _context_date(info.title or "")
+    anchor = _anchor(info.page_name) or _anchor(info.title)
     aims = [i for i, b in enumerate(blocks) if _is_heading(b)
             and re.fullmatch(r"milestone aims?", _text(b) or "", re.I)]
     for n, start in enumerate(aims):
@@ -896,13 +896,6 @@ def _body_kind(name: str | None) -> str:
     return "organisation"
 
 
-def parse_day(text: str) -> dt.date | None:
-    """The day a short text gives ("9 December 2020", "Tuesday 20 October
-    2020"), or None when it gives none to the day."""
-    found = parse_date(text)
-    return found.value if found is not None and found.precision == "day" else None
-
-
 def parse_timeframe(text: str | None) -> tuple[str | None, str | None]:
     """A commitment's timeframe as start and end, to their precision:
     "September 2021 to August 2025" gives months, "2021-25" and "2021 to
@@ -922,17 +915,11 @@ def parse_due(when: str, anchor: dt.date | None) -> str | None:
     return found.iso() if found is not None else None
 
 
-def _context_date(text: str) -> dt.date | None:
-    """The date a report's name gives ("Progress to May 2023"): the anchor
-    for its milestones' dates written without a year."""
-    found = parse_date(text)
-    return found.value if found is not None else None
-
-
-def _anchor(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    found = parse_date(value)
+def _anchor(text: str | None) -> dt.date | None:
+    """The date a text gives, to any precision, as an anchor for dates written
+    without a year: a page's publication date, a report's name ("Progress to
+    May 2023")."""
+    found = parse_date(text) if text else None
     return found.value if found is not None else None
 
 

@@ -45,7 +45,7 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.textdates import london_date
+from harvesters.timestamps import london_date
 
 API_PREFIX = "/api/content"
 

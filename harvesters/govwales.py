@@ -32,6 +32,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html, wpsite
 from harvesters.base import HarvestContext
+from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -44,7 +45,6 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.writtendates import parse_date, parse_day
 from hub.reconcile import period_in, plan_for_period
 
 JURISDICTION = "wales"
@@ -134,8 +134,8 @@ class GovPage:
         summary = self.main.find(class_="hero-summary") if isinstance(self.main, Tag) else None
         self.summary = _clean(summary.get_text(" ")) if isinstance(summary, Tag) else None
         stamp = document.select_one(".first-published time")
-        self.published = parse_date(str(stamp.get("datetime") or stamp.get_text(" "))) if isinstance(
-            stamp, Tag) else None
+        self.published = parse_date(str(stamp.get("datetime") or stamp.get_text(" ")),
+                                    language=self.language) if isinstance(stamp, Tag) else None
         body = document.find("body")
         classes = [str(c) for c in body.get("class", [])] if isinstance(body, Tag) else []
         self.node_type = next((c.removeprefix("page-node-type-") for c in classes
@@ -355,9 +355,9 @@ def _network_post(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> F
     records: list[Record] = [record]
     if entry.title and re.search(r"\bmeeting notes\b|\bnotes of\b", entry.title, re.I):
         record.doc_type = "meeting-notes"
-        day = parse_day(entry.text, entry.date.year if entry.date else None)
-        if day and entry.date and day > entry.date:
-            day = parse_day(entry.text, entry.date.year - 1)
+        # The notes were posted after the meeting: a day written without a
+        # year is the last such day before the post.
+        day = parse_day(entry.text, entry.date, past=True)
         if day:
             body = _clean(re.split(r"\s*[|:–-]\s*(?=meeting notes)", entry.title, flags=re.I)[0])
             ref = MeetingRef(body=body, jurisdiction=JURISDICTION, date=day)

@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html, wpsite
 from harvesters.base import HarvestContext
+from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
     Attendance,
@@ -44,7 +45,6 @@ from harvesters.records import (
     Plan,
     Record,
 )
-from harvesters.writtendates import parse_date, parse_day
 from hub.reconcile import period_in, plan_containing, plan_for_period
 
 JURISDICTION = "northern-ireland"

@@ -43,6 +43,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
+from harvesters.extract.dates import parse_date
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -55,7 +56,6 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.writtendates import parse_date
 from hub.ids import find_plan
 from hub.reconcile import (
     OGP_IDENTIFIER,

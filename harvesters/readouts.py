@@ -22,8 +22,8 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import planrefs
+from harvesters.extract.dates import find_days
 from harvesters.records import CommitmentRef, CommitmentUpdate, Meeting, PlanRef, Record, ThemeDecision
-from harvesters.textdates import find_dates
 
 #: Titles of posts that record a meeting.
 READOUT_TITLE = re.compile(
@@ -76,7 +76,7 @@ def is_meeting(title: str, text: str, categories: list[str], options: dict[str, 
     wanted = {c.lower() for c in options.get("meeting_categories") or []}
     if READOUT_TITLE.search(title) or wanted & {c.lower() for c in categories}:
         return True
-    if names_a_body(options, title) and find_dates(text[:200], reference):
+    if names_a_body(options, title) and find_days(text[:200], reference):
         return True
     return bool(WHEN_LINE.search(text[:TOP * 2]) and re.search(r"\bmeeting\b", text, re.IGNORECASE))
 
@@ -85,25 +85,25 @@ def meeting_date(title: str, text: str, reference: dt.date | None) -> dt.date | 
     """The day of the meeting: the first date in the title, else on a "When:"
     line, else the first near the top of the text. Dates without a year take
     the year nearest ``reference`` (the day the post was published)."""
-    dates = find_dates(title, reference)
+    dates = find_days(title, reference)
     if dates:
-        return dates[0].date
+        return dates[0].date.value
     when = WHEN_LINE.search(text[:TOP * 2])
     if when:
-        dates = find_dates(when.group("rest"), reference)
+        dates = find_days(when.group("rest"), reference)
         if dates:
-            return dates[0].date
-    dates = find_dates(text[:TOP], reference)
-    return dates[0].date if dates else None
+            return dates[0].date.value
+    dates = find_days(text[:TOP], reference)
+    return dates[0].date.value if dates else None
 
 
 def stated_date(text: str, verb: str, reference: dt.date | None) -> dt.date | None:
     """The date after "published on", "came out on" ... (``verb`` a regular
     expression)."""
     for m in re.finditer(r"\b(?:" + verb + r")\s+(?:on\s+)?(?P<rest>.{0,60})", text, re.IGNORECASE):
-        dates = find_dates(m.group("rest"), reference)
+        dates = find_days(m.group("rest"), reference)
         if dates and dates[0].start < 25:
-            return dates[0].date
+            return dates[0].date.value
     return None
 
 

@@ -57,7 +57,7 @@ from harvesters.records import (
     Post,
     Record,
 )
-from harvesters.textdates import london_date, timestamp
+from harvesters.timestamps import LONDON, london_date, timestamp
 
 REST = "/wp-json/wp/v2/"
 
@@ -540,8 +540,6 @@ def _local(local: str | None, gmt: str | None) -> dt.datetime | None:
     if gmt:
         return timestamp(gmt + ("" if gmt.endswith("Z") or "+" in gmt[10:] else "Z"))
     if local:
-        from harvesters.textdates import LONDON
-
         try:
             return dt.datetime.fromisoformat(local).replace(tzinfo=LONDON)
         except ValueError:

@@ -20,9 +20,9 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
+from harvesters.extract.dates import parse_day
 from harvesters.http import Page
 from harvesters.records import Document, Record
-from harvesters.writtendates import parse_date
 
 #: A permalink with its date: /2016/03/24/slug/
 PERMALINK_DATE = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/[^/]+/?$")
@@ -94,13 +94,12 @@ def date_from_permalink(url: str) -> dt.date | None:
 
 
 def _time(node: Tag | None) -> dt.date | None:
+    """The day of the first ``<time>`` in a node: its ``datetime``, else its text."""
     if node is None:
         return None
     stamp = node.find("time")
     if isinstance(stamp, Tag):
-        found = parse_date(str(stamp.get("datetime") or "")) or parse_date(stamp.get_text(" "))
-        if found is not None and found.precision == "day":
-            return found.value
+        return parse_day(str(stamp.get("datetime") or "")) or parse_day(stamp.get_text(" "))
     return None
 
 
