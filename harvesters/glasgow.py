@@ -28,8 +28,10 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
-from harvesters.extract.dates import find_dates, parse_date, parse_day
+from harvesters.crawl import Frontier
+from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
+from harvesters.planrefs import plan_of_period
 from harvesters.records import (
     Body,
     Commitment,
@@ -52,48 +54,42 @@ _FIRST_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
     for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
-        run.enqueue(url)
+        run.queue.add(url)
     yield from run.drain()
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     run = _Run(ctx, follow=False)
-    run.enqueue(url)
+    run.queue.add(url)
     yield from run.drain()
 
 
 @dataclass
 class _Run:
+    """One harvest: the pages to read, and what pages read so far said that
+    later pages' keys depend on."""
+
     ctx: HarvestContext
     follow: bool
-    queue: list[str] = field(default_factory=list)
-    queued: set[str] = field(default_factory=set)
+    #: plans first: commitment pages take their number from the plan's list
+    queue: Frontier = field(init=False)
     #: commitments of a plan by OGP identifier and by normalised title -> number
     numbers: dict[str, tuple[PlanRef, int]] = field(default_factory=dict)
     #: document URL -> (year, type) as the member page lists it
     listed: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
 
-    def enqueue(self, url: str) -> None:
-        url = url.split("#", 1)[0]
-        if url in self.queued:
-            return
-        if not self.ctx.allowed(url):
-            self.ctx.link(url)
-            return
-        self.queued.add(url)
-        self.queue.append(url)
+    def __post_init__(self) -> None:
+        self.queue = Frontier(self.ctx, _order)
 
     def follow_link(self, url: str) -> None:
         if not self.ctx.allowed(url):
             self.ctx.link(url)
         elif self.follow and _is_glasgow_material(url):
-            self.enqueue(url)
+            self.queue.add(url)
 
     def drain(self) -> Iterator[Record]:
-        # Plans first: commitment pages take their number from the plan's list.
         while self.queue:
-            self.queue.sort(key=_order)
-            url = self.queue.pop(0)
+            url = self.queue.pop()
             with self.ctx.document(url):
                 yield from self.visit(url)
 
@@ -185,14 +181,14 @@ class _Run:
                 url = urljoin(page.url, str(link["href"]))
                 self.listed[url] = (int(year.group(1)) if year else None, kind)
                 if self.follow:  # the member's own documents, whatever their slug says
-                    self.enqueue(url)
+                    self.queue.add(url)
         yield doc
         self.follow_links(document, page.url)
 
     def ogp_plan(self, page: Page, document: BeautifulSoup, canonical: str) -> Iterator[Record]:
         fields = at_a_glance(document)
         title = _heading(document) or fields.get("action plan")
-        ref = plan_ref(title)
+        ref = plan_of_period(title, JURISDICTION)
         if ref is None:
             yield _document(self.ctx, page, document, canonical, "action plan")
             return
@@ -233,7 +229,7 @@ class _Run:
         identifier = identifier_match.group(1).upper() if identifier_match else None
         title = _section_text(document, "Commitment Title") or \
             re.sub(r"\s*\(GBGLG\d{4}\)\s*$", "", _heading(document) or "", flags=re.I) or None
-        plan = plan_ref(fields.get("action plan"))
+        plan = plan_of_period(fields.get("action plan"), JURISDICTION)
         known = self.numbers.get(identifier or "") or self.numbers.get(_key(title))
         if known is None and plan is not None:
             known = self.learn_number(document, page.url, identifier, title)
@@ -275,7 +271,7 @@ class _Run:
         if page is None:
             return None
         plan_doc = html.soup(page)
-        ref = plan_ref(_heading(plan_doc))
+        ref = plan_of_period(_heading(plan_doc), JURISDICTION)
         if ref is None:
             return None
         for number, a in enumerate(plan_doc.select(".commitment-list a[href]"), start=1):
@@ -297,7 +293,7 @@ class _Run:
         evaluators = meta.get("name of evaluator", "")
         evaluators = re.sub(r",\s*(?:University|College)\b.*$", "", evaluators)
         doc.authors = [a.strip() for a in re.split(r"\s+and\s+|;\s*", evaluators) if a.strip()]
-        plan = plan_ref(meta.get("action plan title"))
+        plan = plan_of_period(meta.get("action plan title"), JURISDICTION)
         doc.plans = [plan] if plan else []
         commitment = meta.get("commitment")
         if commitment:
@@ -408,17 +404,6 @@ def _section_text(document: BeautifulSoup, heading: str) -> str | None:
             if sibling.name == "p":
                 parts.append(" ".join(sibling.get_text(" ").split()))
         return " ".join(p for p in parts if p) or None
-    return None
-
-
-def plan_ref(title: str | None) -> PlanRef | None:
-    """The plan a title names by its period ("Action plan – Glasgow, United
-    Kingdom, 2021 – 2023")."""
-    for match in find_dates(title or ""):
-        if match.kind == "year_range" and match.until is not None:
-            start, end = match.date.value.year, match.until.value.year
-            if start < end <= start + 10:
-                return PlanRef(JURISDICTION, start, end)
     return None
 
 

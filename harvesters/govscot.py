@@ -43,7 +43,6 @@ as the plan numbers them (the order of its "Commitments" section, or
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -54,10 +53,12 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
+from harvesters.crawl import Frontier
 from harvesters.extract import Context, extract_all
 from harvesters.extract.attendance import extract_attendance
-from harvesters.extract.dates import find_dates, parse_date, parse_day, parse_range
+from harvesters.extract.dates import parse_date, parse_day, parse_range
 from harvesters.http import Page
+from harvesters.planrefs import plan_of_period
 from harvesters.records import (
     Body,
     Commitment,
@@ -89,14 +90,14 @@ _LISTING, _PLAN, _COMMITMENT, _MILESTONES, _OTHER, _FILES = range(6)
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
     for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
-        run.enqueue(url)
+        run.queue.add(url)
     yield from run.drain()
     yield from run.finish()
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     run = _Run(ctx, follow=False)
-    run.enqueue(url)
+    run.queue.add(url)
     yield from run.drain()
     yield from run.finish()
 
@@ -120,8 +121,7 @@ class _MilestoneFact:
 class _Run:
     ctx: HarvestContext
     follow: bool
-    queue: list[tuple[int, int, str]] = field(default_factory=list)
-    queued: set[str] = field(default_factory=set)
+    queue: Frontier = field(init=False)
     read: set[str] = field(default_factory=set)  # canonical URLs of pages read
     #: commitment numbers by normalised short title, per plan
     numbers: dict[PlanRef, dict[str, int]] = field(default_factory=dict)
@@ -133,28 +133,20 @@ class _Run:
     file_titles: dict[str, tuple[str | None, PlanRef | None]] = field(default_factory=dict)
     learned_numbers: bool = False
 
+    def __post_init__(self) -> None:
+        self.queue = Frontier(self.ctx, _priority)
+
     @property
     def topic(self) -> str:
         return str(self.ctx.source.options.get("topic", DEFAULT_TOPIC))
 
     # -- the frontier ------------------------------------------------------------
-    def enqueue(self, url: str, priority: int | None = None) -> None:
-        url = url.split("#", 1)[0]
-        if url in self.queued:
-            return
-        if not self.ctx.allowed(url):
-            self.ctx.link(url)
-            return
-        self.queued.add(url)
-        heapq.heappush(self.queue, (_priority(url) if priority is None else priority,
-                                    len(self.queued), url))
-
     def discover(self, url: str, priority: int | None = None) -> None:
         """Queue a document found through another (a listing's result, a
         group's document, a publication's file): only when the harvest
         discovers, not when it reads the documents it is given (``--url``)."""
         if self.follow:
-            self.enqueue(url, priority)
+            self.queue.add(url, priority)
 
     def follow_link(self, url: str) -> None:
         """Queue a link found on a page, if the harvest follows links and the
@@ -174,7 +166,7 @@ class _Run:
 
     def drain(self) -> Iterator[Record]:
         while self.queue:
-            _, _, url = heapq.heappop(self.queue)
+            url = self.queue.pop()
             with self.ctx.document(url):
                 yield from self.visit(url)
 
@@ -256,7 +248,7 @@ class _Run:
             self.follow_link(link)
         for link in info.links:
             self.follow_link(link)
-        plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+        plan = plan_of_period(info.title, self.ctx.source.jurisdiction)
         kind = info.publication_kind
         if kind == "commitment" and plan is not None:
             yield from self.commitment_publication(info, plan)
@@ -342,7 +334,7 @@ class _Run:
                 continue
             document = html.soup(page)
             info = _PageInfo.of(page, document, html.canonical(document, page.url) or page.url)
-            plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+            plan = plan_of_period(info.title, self.ctx.source.jurisdiction)
             if plan is None:
                 continue
             links = [info.url, *info.side_navigation]
@@ -357,7 +349,7 @@ class _Run:
     def documents_page(self, info: _PageInfo) -> Iterator[Record]:
         """A publication's supporting documents: each file a document, with
         the title and type the list gives it (its text when it is fetched)."""
-        plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+        plan = plan_of_period(info.title, self.ctx.source.jurisdiction)
         seen: set[str] = set()
         for a in info.document.select("a.ds_file-download__title, .ds_file-download__content a"):
             url = urljoin(info.url, str(a.get("href", "")))
@@ -388,7 +380,7 @@ class _Run:
         if title is None and text:
             title = next((line.strip() for line in text.splitlines() if line.strip()), None)
         if plan is None:
-            plan = plan_ref(title, self.ctx.source.jurisdiction)
+            plan = plan_of_period(title, self.ctx.source.jurisdiction)
         yield Document(
             source_url=page.url, fetched_at=page.fetched_at, url=page.url, title=title, text=text,
             doc_type="pdf edition", jurisdiction=self.ctx.source.jurisdiction,
@@ -568,7 +560,7 @@ class _PageInfo:
             return "milestones"
         if _COMMITMENT_N.search(title):
             return "commitment"
-        if re.search(r"\baction plan\b", title) and plan_ref(title, "scotland") is not None:
+        if re.search(r"\baction plan\b", title) and plan_of_period(title, "scotland") is not None:
             return "plan"
         return "other"
 
@@ -863,17 +855,6 @@ def _section_links(main: Tag | None, heading: str, base: str) -> list[str]:
 
 
 # ------------------------------------------------------------ names and dates
-
-
-def plan_ref(title: str | None, jurisdiction: str) -> PlanRef | None:
-    """The plan a title names by its period: "action plan: 2021 to 2025",
-    "Action Plan 2021-25"."""
-    for match in find_dates(title or ""):
-        if match.kind == "year_range" and match.until is not None:
-            start, end = match.date.value.year, match.until.value.year
-            if start < end <= start + 10:
-                return PlanRef(jurisdiction, start, end)
-    return None
 
 
 def body_of_minutes(title: str | None) -> str | None:

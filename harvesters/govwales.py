@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import html, wpsite
 from harvesters.base import HarvestContext
+from harvesters.crawl import Found, crawl
 from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
@@ -66,21 +66,7 @@ STATEMENT_TITLE = re.compile(
 
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
-    queue: list[str] = [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]
-    done: set[str] = set()
-    while queue:
-        url = queue.pop(0)
-        if url in done:
-            continue
-        done.add(url)
-        with ctx.document(url):
-            page = ctx.fetch(url)
-            if page is None or (page.url in done and page.url != url):
-                continue
-            done.add(page.url)
-            found = read(ctx, page)
-            yield from found.records
-            queue += [u for u in found.follow if u not in done and ctx.allowed(u)]
+    yield from crawl(ctx, lambda page: read(ctx, page))
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
@@ -89,14 +75,9 @@ def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
         yield from read(ctx, page).records
 
 
-@dataclass
-class Found:
-    records: list[Record] = field(default_factory=list)
-    follow: list[str] = field(default_factory=list)  # the page's twin, the archive's next page
-
-
 def read(ctx: HarvestContext, page: Page) -> Found:
-    """The records of one page, recognised by its host and content."""
+    """The records of one page, recognised by its host and content, and the
+    pages to read next (its other-language twin, an archive's next page)."""
     host = (urlsplit(page.url).hostname or "").lower()
     document = html.soup(page)
     if host in GOV_HOSTS:

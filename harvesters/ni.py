@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html, wpsite
 from harvesters.base import HarvestContext
+from harvesters.crawl import Found, crawl
 from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
@@ -70,50 +71,46 @@ GOVERNMENT = re.compile(r"\b(Department|Executive|Ministry|Minister|Office|Agenc
 
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
-    queue: list[str] = [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]
-    done: set[str] = set()
-    pages = int(ctx.source.options.get("max_archive_pages", 20))
-    while queue:
-        url = queue.pop(0)
-        if url in done:
-            continue
-        done.add(url)
-        with ctx.document(url):
-            page = ctx.fetch(url)
-            if page is None or (page.url in done and page.url != url):
-                continue
-            done.add(page.url)
-            records, next_url = read(ctx, page)
-            yield from records
-            if next_url and next_url not in done and ctx.allowed(next_url) and pages > 0:
-                pages -= 1
-                queue.append(next_url)
+    archive_pages = int(ctx.source.options.get("max_archive_pages", 20))
+
+    def read_page(page: Page) -> Found:
+        nonlocal archive_pages
+        found = read(page)
+        if found.follow and archive_pages > 0:
+            archive_pages -= 1
+        else:
+            found.follow = []
+        return found
+
+    yield from crawl(ctx, read_page)
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     page = ctx.fetch(url)
     if page is not None:
-        yield from read(ctx, page)[0]
+        yield from read(page).records
 
 
-def read(ctx: HarvestContext, page: Page) -> tuple[list[Record], str | None]:
-    """The records of one page, and the next archive page to follow if any."""
+def read(page: Page) -> Found:
+    """The records of one page, and the next archive page to follow if any
+    (at most ``options.max_archive_pages`` in a harvest)."""
     host = (urlsplit(page.url).hostname or "").lower()
     document = html.soup(page)
     if host == "aims.niassembly.gov.uk":
-        return committee_session(page, document), None
+        return Found(committee_session(page, document))
     if host.endswith("finance-ni.gov.uk"):
         if "/news/" in page.url:
-            return news_release(page, document), None
-        return department_page(page, document), None
+            return Found(news_release(page, document))
+        return Found(department_page(page, document))
     if wpsite.is_archive(document):
-        return wpsite.archive_records(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
+        records, next_url = wpsite.archive_records(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
+        return Found(records, [next_url] if next_url else [])
     template = wpsite.template(document)
     if template == "resource":
-        return commitments_resource(page, document), None
+        return Found(commitments_resource(page, document))
     if template == "page":
-        return network_page(page, document), None
-    return network_post(page, document), None
+        return Found(network_page(page, document))
+    return Found(network_post(page, document))
 
 
 def _common(page: Page) -> dict:

@@ -43,6 +43,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
+from harvesters.crawl import Found, crawl
 from harvesters.extract.dates import parse_date
 from harvesters.http import Page
 from harvesters.records import (
@@ -96,36 +97,13 @@ class State:
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     state = State(ctx)
-    queue: list[str] = list(ctx.source.entry_points)
-    queue += list(ctx.source.options.get("documents", []))
-    done: set[str] = set()
-    while queue:
-        url = queue.pop(0)
-        if url in done:
-            continue
-        done.add(url)
-        with ctx.document(url):
-            page = ctx.fetch(url)
-            if page is None or (page.url in done and page.url != url):
-                continue
-            done.add(page.url)
-            found = read(state, page)
-            yield from found.records
-            for link in found.follow:
-                if link not in done and link not in queue and ctx.allowed(link):
-                    queue.append(link)
+    yield from crawl(ctx, lambda page: read(state, page))
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     page = ctx.fetch(url)
     if page is not None:
         yield from read(State(ctx), page).records
-
-
-@dataclass
-class Found:
-    records: list[Record] = field(default_factory=list)
-    follow: list[str] = field(default_factory=list)
 
 
 def read(state: State, page: Page) -> Found:

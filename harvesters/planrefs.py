@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
+from harvesters.extract.dates import find_dates
 from harvesters.records import PlanRef
 
 ORDINALS = {
@@ -108,6 +109,18 @@ def plan_in_title(title: str, jurisdiction: str) -> PlanRef | None:
         return None
     return PlanRef(jurisdiction=jurisdiction, start=period[0] if period else None,
                    end=period[1] if period else None, number=number)
+
+
+def plan_of_period(title: str | None, jurisdiction: str) -> PlanRef | None:
+    """The plan a title names by its period alone, the first span of up to ten
+    years it writes: "Action plan – Glasgow, United Kingdom, 2021 – 2023",
+    "Scotland's open government action plan: 2021 to 2025", "Action Plan 2021-25"."""
+    for match in find_dates(title or ""):
+        if match.kind == "year_range" and match.until is not None:
+            start, end = match.date.value.year, match.until.value.year
+            if start < end <= start + 10:
+                return PlanRef(jurisdiction, start, end)
+    return None
 
 
 def plan_name(text: str) -> str | None:
