@@ -30,10 +30,10 @@ from bs4 import BeautifulSoup
 
 from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
+from harvesters.feeds import parse_feed
 from harvesters.http import Page
-from harvesters.records import Document, Meeting, MeetingRef, Plan, Post, Record
+from harvesters.records import Document, Plan, Post, Record
 from harvesters.timestamps import london_date, timestamp
-from harvesters.wordpress import parse_feed
 
 CHUNK = 20  # Discourse's chunk size: posts per request
 LIKE = 2  # the post action type of a like
@@ -55,10 +55,6 @@ def _base(ctx: HarvestContext) -> str:
     return ctx.source.base_url.rstrip("/")
 
 
-def _options(ctx: HarvestContext) -> dict[str, Any]:
-    return dict(getattr(ctx.source, "options", {}) or {})
-
-
 # ------------------------------------------------------------------------ entry
 
 
@@ -67,11 +63,11 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     for url in ctx.source.entry_points:
         with ctx.document(url):
             _entry(ctx, url, topics, follow=True)
-    for url in _options(ctx).get("documents", []):  # topics no listing reaches
+    for url in ctx.source.options.get("documents", []):  # topics no listing reaches
         with ctx.document(url):
             _entry(ctx, url, topics, follow=False)
     done: set[int] = set()
-    follow = bool(_options(ctx).get("follow_suggested", True))
+    follow = bool(ctx.source.options.get("follow_suggested", True))
     while True:
         pending = [t for t in topics.values() if t.id not in done]
         if not pending:
@@ -133,7 +129,7 @@ def topic_json_url(ctx: HarvestContext, topic: Topic) -> str:
 
 def _topic_list(ctx: HarvestContext, url: str, topics: dict[int, Topic], follow: bool) -> None:
     pages = 0
-    max_pages = int(_options(ctx).get("max_pages", 20))
+    max_pages = int(ctx.source.options.get("max_pages", 20))
     while url and pages < max_pages:
         pages += 1
         data = ctx.get_json(url)
@@ -258,20 +254,13 @@ def _records(ctx: HarvestContext, common: dict[str, Any], web_url: str, title: s
              opening_text: str, text: str, created: dt.date | None, modified: dt.date | None,
              authors: list[str], posts: list[Post], likes: Any, jurisdiction: str,
              links: list[str]) -> Iterator[Record]:
-    options = _options(ctx)
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
-    meeting = None
-    meeting_record = None
-    if readouts.is_meeting(title, opening_text, [], options, created):
-        day = readouts.meeting_date(title, opening_text, created)
-        if day is not None:
-            body = readouts.meeting_body(options, title, opening_text, ctx.source.publisher)
-            meeting = MeetingRef(body=body.name, jurisdiction=jurisdiction, date=day)
-            updates = readouts.commitment_updates(opening_html, jurisdiction)
-            meeting_record = Meeting(
-                **common, ref=meeting, title=title, body_kind=body.kind,
-                plans=planrefs.plans_mentioned(opening_text, jurisdiction),
-                updates=[u.record() for u in updates], recorded_in=web_url)
+    readout = readouts.readout_meeting(
+        ctx.source.options, common, title=title, text=opening_text, markup=opening_html, categories=[],
+        published=created, jurisdiction=jurisdiction, publisher=ctx.source.publisher,
+        plans=planrefs.plans_mentioned(opening_text, jurisdiction), recorded_in=web_url)
+    meeting_record = readout[0] if readout else None
+    meeting = meeting_record.ref if meeting_record else None
     plan = planrefs.plan_in_title(title, jurisdiction) if meeting is None else None
     if plan is not None and not planrefs.stable(plan):
         plan = None

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import feedparser
 from bs4 import BeautifulSoup
 
 from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
+from harvesters.feeds import parse_feed
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -181,18 +181,8 @@ def _next_search_page(url: str, data: dict[str, Any], returned: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",[]%"), ""))
 
 
-def _parse_feed(page: Page) -> Any:
-    feed = feedparser.parse(page.content)
-    problem = feed.get("bozo_exception")
-    if problem is not None and "SAX" in type(problem).__name__:
-        raise ValueError(f"malformed XML: {problem}")
-    if not feed.get("version"):
-        raise ValueError("not an RSS or Atom feed")
-    return feed
-
-
 def _atom(ctx: HarvestContext, url: str, queue: dict[str, Listed]) -> None:
-    got = ctx.get_page(url, _parse_feed, accept="application/atom+xml")
+    got = ctx.get_page(url, parse_feed, accept="application/atom+xml")
     if got is None:
         return
     page, feed = got

@@ -108,12 +108,12 @@ class GovPage:
         self.others = others
         self.main = document.find("main") or document.body
         hero = self.main.find("h1") if isinstance(self.main, Tag) else None
-        self.title = _clean(hero.get_text(" ")) if isinstance(hero, Tag) else None
+        self.title = html.clean(hero.get_text(" ")) if isinstance(hero, Tag) else None
         article = self.main.find(class_="announcement-item__article") if isinstance(self.main, Tag) else None
         self.article = article if isinstance(article, Tag) else self.main
         self.text = html.text_of(self.article)
         summary = self.main.find(class_="hero-summary") if isinstance(self.main, Tag) else None
-        self.summary = _clean(summary.get_text(" ")) if isinstance(summary, Tag) else None
+        self.summary = html.clean(summary.get_text(" ")) if isinstance(summary, Tag) else None
         stamp = document.select_one(".first-published time")
         self.published = parse_date(str(stamp.get("datetime") or stamp.get_text(" ")),
                                     language=self.language) if isinstance(stamp, Tag) else None
@@ -172,7 +172,7 @@ class GovPage:
 
     def speaker(self) -> str | None:
         node = self.document.find(class_="statement-speaker")
-        return _clean(node.get_text(" ")) if isinstance(node, Tag) else None
+        return html.clean(node.get_text(" ")) if isinstance(node, Tag) else None
 
     # -- page kinds ---------------------------------------------------------
     def statement(self, plan: PlanRef | None) -> list[Record]:
@@ -245,7 +245,7 @@ class GovPage:
         """The first paragraph of the text (not the speaker's name)."""
         for para in self.article.find_all("p") if isinstance(self.article, Tag) else []:
             if "statement-speaker" not in (para.get("class") or []):
-                return _clean(para.get_text(" ")) or None
+                return html.clean(para.get_text(" ")) or None
         return None
 
     def _is_self_assessment(self) -> bool:
@@ -257,7 +257,7 @@ class GovPage:
         if not isinstance(self.article, Tag):
             return out
         for heading in self.article.find_all(level):
-            text = _clean(heading.get_text(" "))
+            text = html.clean(heading.get_text(" "))
             m = COMMITMENT_HEADING.match(text)
             if not m or (level == "h2" and not re.match(r"(Commitment|Ymrwymiad)\b", text, re.I)):
                 continue
@@ -278,27 +278,27 @@ class GovPage:
             if COMMITMENTS_FOR.search(para.get_text(" ")):
                 listing = para.find_next_sibling()
                 if isinstance(listing, Tag) and listing.name == "ol":
-                    return [_clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
+                    return [html.clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
         return []
 
     def _first_list(self) -> list[str]:
         listing = self.article.find(["ul", "ol"]) if isinstance(self.article, Tag) else None
         if not isinstance(listing, Tag):
             return []
-        return [_clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
+        return [html.clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
 
     def _progress_table(self) -> dict[int, tuple[str, str | None]] | None:
         """Number -> (title, status) from a summary table of progress."""
         if not isinstance(self.article, Tag):
             return None
         for table in self.article.find_all("table"):
-            header = [_clean(th.get_text(" ")).lower() for th in table.find_all("th")]
+            header = [html.clean(th.get_text(" ")).lower() for th in table.find_all("th")]
             if not any("status" in h for h in header):
                 continue
             status_col = next(i for i, h in enumerate(header) if "status" in h)
             rows: dict[int, tuple[str, str | None]] = {}
             for tr in table.find_all("tr"):
-                cells = [_clean(td.get_text(" ")) for td in tr.find_all("td")]
+                cells = [html.clean(td.get_text(" ")) for td in tr.find_all("td")]
                 if not cells:
                     continue
                 m = COMMITMENT_HEADING.match(cells[0])
@@ -340,7 +340,7 @@ def _network_post(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> F
         # year is the last such day before the post.
         day = parse_day(entry.text, entry.date, past=True)
         if day:
-            body = _clean(re.split(r"\s*[|:–-]\s*(?=meeting notes)", entry.title, flags=re.I)[0])
+            body = html.clean(re.split(r"\s*[|:–-]\s*(?=meeting notes)", entry.title, flags=re.I)[0])
             ref = MeetingRef(body=body, jurisdiction=JURISDICTION, date=day)
             record.meetings.append(ref)
             records.append(Meeting(source_url=page.url, fetched_at=page.fetched_at, ref=ref,
@@ -351,10 +351,7 @@ def _network_post(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> F
 # ------------------------------------------------------------------------ helpers
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
 
 def _first_paragraph(node: Tag | None) -> str | None:
     para = node.find("p") if isinstance(node, Tag) else None
-    return _clean(para.get_text(" ")) if isinstance(para, Tag) else None
+    return html.clean(para.get_text(" ")) if isinstance(para, Tag) else None

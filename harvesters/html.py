@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters.http import Page
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "blockquote", "pre",
               "br", "div", "section", "article", "table", "ul", "ol")
 
@@ -28,6 +29,11 @@ def soup(page: Page | str | bytes) -> BeautifulSoup:
     if document.find() is None:
         raise ValueError("empty or unparseable HTML")
     return document
+
+
+def clean(text: str) -> str:
+    """Whitespace collapsed to single spaces: the text on one line, as a page shows it."""
+    return " ".join(text.split())
 
 
 def text_of(node: Tag | None, separator: str = "\n") -> str:
@@ -51,6 +57,18 @@ def text_of(node: Tag | None, separator: str = "\n") -> str:
         if line or (out and out[-1]):
             out.append(line)
     return separator.join(out).strip()
+
+
+def section_text(heading: Tag) -> str:
+    """The text under a heading, a line per element, up to the next heading
+    of its level or above."""
+    level = int(heading.name[1])
+    parts: list[str] = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name in HEADINGS and int(sibling.name[1]) <= level:
+            break
+        parts.append(sibling.get_text(" ", strip=True))
+    return "\n".join(p for p in parts if p)
 
 
 def meta(document: BeautifulSoup) -> dict[str, str]:

@@ -117,9 +117,6 @@ def _common(page: Page) -> dict:
     return {"source_url": page.url, "fetched_at": page.fetched_at}
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
 
 # ---------------------------------------------------------------- the department
 
@@ -134,7 +131,7 @@ def _department_document(page: Page, document: BeautifulSoup, doc_type: str) -> 
         stamp, Tag) else None
     record = Document(
         **_common(page), url=html.canonical(document, page.url) or page.url,
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
         text=html.text_of(content), doc_type=doc_type, jurisdiction=JURISDICTION, publisher=DEPARTMENT,
         published=published,
     )
@@ -147,7 +144,7 @@ def department_page(page: Page, document: BeautifulSoup) -> list[Record]:
     out: list[Record] = [record]
     seen: set[str] = set()
     for para in content.find_all(["p", "h2"]):
-        sentence = _clean(para.get_text(" "))
+        sentence = html.clean(para.get_text(" "))
         for m in BODY_NAME.finditer(sentence):
             name = re.sub(r"^The\s+", "", m.group(1))
             if name.lower() in seen:
@@ -183,7 +180,7 @@ def news_release(page: Page, document: BeautifulSoup) -> list[Record]:
     event = EVENT.search(record.text or "")
     if event and day is not None:
         # The release reports the event on the day it was published.
-        title = _clean(event.group(1))
+        title = html.clean(event.group(1))
         ref = MeetingRef(body=DEPARTMENT, jurisdiction=JURISDICTION, date=day)
         record.meetings.append(ref)
         out.append(Meeting(**_common(page), ref=ref, title=title[0].upper() + title[1:],
@@ -204,7 +201,7 @@ def _announced_commitments(content: Tag) -> list[tuple[str, str]]:
             continue
         out = []
         for li in listing.find_all("li", recursive=False):
-            item = _clean(li.get_text(" ")).rstrip(";.,")
+            item = html.clean(li.get_text(" ")).rstrip(";.,")
             head = re.split(r",\s*(?:including|such as)\b", item, maxsplit=1)[0]
             head = re.sub(r"^(?:more|greater)\s+", "", head, flags=re.I)
             out.append((head[0].upper() + head[1:], item[0].upper() + item[1:]))
@@ -225,7 +222,7 @@ def network_page(page: Page, document: BeautifulSoup) -> list[Record]:
         first = entry.content.find("p") if entry.content is not None else None
         out.append(Body(**_common(page), name=m.group(1), alt_names=[m.group(2)], jurisdiction=JURISDICTION,
                         body_kind="network",
-                        description=_clean(first.get_text(" ")) if isinstance(first, Tag) else None))
+                        description=html.clean(first.get_text(" ")) if isinstance(first, Tag) else None))
     return out
 
 
@@ -252,12 +249,12 @@ def commitments_resource(page: Page, document: BeautifulSoup) -> list[Record]:
     values = OGP_VALUES.search(entry.text)
     themes = [re.sub(r"^and\s+", "", v.strip()) for v in values.group(1).split(",") if v.strip()] if (
         values) else []
-    paragraphs = [_clean(p.get_text(" ")) for p in entry.content.find_all("p")]
+    paragraphs = [html.clean(p.get_text(" ")) for p in entry.content.find_all("p")]
     out.append(Plan(**_common(page), ref=plan, title=entry.title, publisher=DEPARTMENT, themes=themes,
                     description=" ".join(paragraphs[:2]) or None))
     seen: set[int] = set()
     for link in entry.content.find_all(["a", "h2", "h3"]):
-        m = COMMITMENT_ENTRY.match(_clean(link.get_text(" ")))
+        m = COMMITMENT_ENTRY.match(html.clean(link.get_text(" ")))
         if m and int(m.group(1)) not in seen:
             seen.add(int(m.group(1)))
             out.append(Commitment(**_common(page), ref=CommitmentRef(plan, int(m.group(1))),
@@ -275,13 +272,13 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
     date_node = document.find(id="lblDate")
     if not isinstance(committee_node, Tag) or not isinstance(date_node, Tag):
         raise ValueError("no committee name or date (#lblCommittee, #lblDate) in the Official Report")
-    committee = _clean(committee_node.get_text(" "))
+    committee = html.clean(committee_node.get_text(" "))
     day = parse_day(date_node.get_text(" "))
     if day is None:
         raise ValueError(f"cannot read the session's date {date_node.get_text(' ')!r}")
     content = document.find(id="content") or document.body
     session = content.find("h3") if isinstance(content, Tag) else None
-    topic = _clean(session.get_text(" ")) if isinstance(session, Tag) else None
+    topic = html.clean(session.get_text(" ")) if isinstance(session, Tag) else None
     text = html.text_of(content) if isinstance(content, Tag) else ""
     url = page.url
     ref = MeetingRef(body=committee, jurisdiction=JURISDICTION, date=day)
@@ -291,31 +288,28 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
     )
 
     members_heading = document.find(class_="MembersPresent")
-    heading = _clean(members_heading.get_text(" ")).rstrip(":") if isinstance(members_heading, Tag) else (
-        "Members present")
+    members_label = _label(members_heading, "Members present")
     members: list[Attendee] = []
     listing = members_heading.find_next_sibling("p") if isinstance(members_heading, Tag) else None
     if isinstance(listing, Tag):
         for br in listing.find_all("br"):
             br.replace_with("\n")
         for line in listing.get_text().splitlines():
-            line = _clean(line)
+            line = html.clean(line)
             if not line:
                 continue
             m = re.match(r"^(.*?)\s*\(([^)]+)\)$", line)
             name, role = (m.group(1), m.group(2)) if m else (line, None)
-            members.append(Attendee(name=name, role=role, heading=heading, sector="other"))
+            members.append(Attendee(name=name, role=role, heading=members_label, sector="other"))
     witnesses: list[Attendee] = []
     table = document.find(class_="WitnessTable")
-    witness_heading = document.find(class_="Witnesses")
-    w_heading = _clean(witness_heading.get_text(" ")).rstrip(":") if isinstance(witness_heading, Tag) else (
-        "Witnesses")
+    witnesses_label = _label(document.find(class_="Witnesses"), "Witnesses")
     if isinstance(table, Tag):
         for tr in table.find_all("tr"):
-            cells = [_clean(td.get_text(" ")) for td in tr.find_all("td")]
+            cells = [html.clean(td.get_text(" ")) for td in tr.find_all("td")]
             if cells and cells[0]:
                 organisation = cells[1] if len(cells) > 1 else None
-                witnesses.append(Attendee(name=cells[0], role=organisation, heading=w_heading,
+                witnesses.append(Attendee(name=cells[0], role=organisation, heading=witnesses_label,
                                           sector=witness_sector(organisation)))
     chairs = []
     for m in CHAIR.finditer(text):
@@ -325,11 +319,11 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
         break
     people = [*members, *witnesses]
     counts = {s: sum(1 for a in people if a.sector == s) for s in ("government", "civil_society", "other")}
-    groups = [AttendanceGroup(heading=heading, sector="other", present=len(members))]
+    groups = [AttendanceGroup(heading=members_label, sector="other", present=len(members))]
     for sector in ("government", "civil_society", "other"):
         n = sum(1 for a in witnesses if a.sector == sector)
         if n:
-            groups.append(AttendanceGroup(heading=w_heading, sector=sector, present=n))
+            groups.append(AttendanceGroup(heading=witnesses_label, sector=sector, present=n))
     meeting = Meeting(
         **_common(page), ref=ref, title=f"{committee}: {topic}" if topic else committee,
         body_kind="committee", chairs=chairs, agenda=[topic] if topic else [], recorded_in=url,
@@ -338,6 +332,11 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
                               groups=groups, attendees=people),
     )
     return [meeting, report]
+
+
+def _label(node: object, default: str) -> str:
+    """The words of a list's label ("Members present:"), without the colon."""
+    return html.clean(node.get_text(" ")).rstrip(":") if isinstance(node, Tag) else default
 
 
 def witness_sector(organisation: str | None) -> str:

@@ -127,16 +127,13 @@ def _common(page: Page) -> dict:
     return {"source_url": page.url, "fetched_at": page.fetched_at}
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
 
 def _document(page: Page, document: BeautifulSoup, doc_type: str, **extra: object) -> Document:
     main = document.find("main") or document.body
     heading = main.find("h1") if isinstance(main, Tag) else None
     return Document(
         **_common(page), url=html.canonical(document, page.url) or page.url,
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
         text=html.text_of(main) or None, doc_type=doc_type, publisher=PUBLISHER,
         **extra,  # type: ignore[arg-type]
     )
@@ -152,7 +149,7 @@ def _pairs(node: Tag | None) -> dict[str, Tag]:
         dd = dt.find_next_sibling("dd")
         if not isinstance(dd, Tag):
             continue
-        term = re.sub(r"\(see definition\)|:", "", _clean(dt.get_text(" "))).strip().lower()
+        term = re.sub(r"\(see definition\)|:", "", html.clean(dt.get_text(" "))).strip().lower()
         out.setdefault(term, dd)
     return out
 
@@ -161,7 +158,7 @@ def _value(pairs: dict[str, Tag], *terms: str) -> str | None:
     for term in terms:
         node = pairs.get(term)
         if node is not None:
-            text = _clean(node.get_text(" "))
+            text = html.clean(node.get_text(" "))
             if text:
                 return text
     return None
@@ -173,10 +170,10 @@ def _values(pairs: dict[str, Tag], *terms: str) -> list[str]:
         node = pairs.get(term)
         if node is None:
             continue
-        items = [_clean(li.get_text(" ")) for li in node.find_all("li")]
+        items = [html.clean(li.get_text(" ")) for li in node.find_all("li")]
         if items:
             return [i for i in items if i]
-        text = _clean(node.get_text(" "))
+        text = html.clean(node.get_text(" "))
         if "○" in text:
             return [p.strip() for p in text.split("○") if p.strip()]
         if text:
@@ -224,7 +221,7 @@ def _listed(document: BeautifulSoup, base: str) -> list[Listed]:
             continue
         url = urljoin(base, str(link["href"]))
         ident = li.find(class_="id")
-        identifier = _clean(ident.get_text()) if isinstance(ident, Tag) else None
+        identifier = html.clean(ident.get_text()) if isinstance(ident, Tag) else None
         if not identifier:
             m = COMMITMENT_PATH.search(urlsplit(url).path)
             identifier = m.group(2).upper() if m else None
@@ -232,18 +229,18 @@ def _listed(document: BeautifulSoup, base: str) -> list[Listed]:
             continue
         year_node = li.find(class_="year")
         area = li.find(class_="policy-area")
-        year_text = _clean(year_node.get_text()) if isinstance(year_node, Tag) else ""
+        year_text = html.clean(year_node.get_text()) if isinstance(year_node, Tag) else ""
         out.append(Listed(
-            identifier=identifier, title=_clean(link.get_text(" ")), url=url,
+            identifier=identifier, title=html.clean(link.get_text(" ")), url=url,
             year=int(year_text) if year_text.isdigit() else None,
-            policy_area=_clean(area.get_text(" ")) if isinstance(area, Tag) else None,
+            policy_area=html.clean(area.get_text(" ")) if isinstance(area, Tag) else None,
         ))
     return out
 
 
 def _member_name(document: BeautifulSoup) -> str | None:
     heading = document.find("h1")
-    return _clean(heading.get_text(" ")) if isinstance(heading, Tag) else None
+    return html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else None
 
 
 def member_page(page: Page, document: BeautifulSoup) -> Found:
@@ -276,8 +273,8 @@ def member_page(page: Page, document: BeautifulSoup) -> Found:
         plan = plan_for_period(jurisdiction, *period)
         para = current.find("p", class_=False) if isinstance(current, Tag) else None
         found.records.append(Plan(
-            **_common(page), ref=plan, label=f"{name} Action Plan {_clean(period_node.get_text(' '))}",
-            description=_clean(para.get_text(" ")) if isinstance(para, Tag) else None,
+            **_common(page), ref=plan, label=f"{name} Action Plan {html.clean(period_node.get_text(' '))}",
+            description=html.clean(para.get_text(" ")) if isinstance(para, Tag) else None,
         ))
     listing = member_listing(document, page.url) if document.select(".commitment-list") else {}
     for entry in _listed(document, page.url):
@@ -305,7 +302,7 @@ def commitment_page(state: State, page: Page, document: BeautifulSoup) -> Found:
     assert isinstance(main, Tag)
     m = COMMITMENT_PATH.search(urlsplit(page.url).path)
     heading = main.find("h1")
-    heading_text = _clean(heading.get_text(" ")) if isinstance(heading, Tag) else ""
+    heading_text = html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else ""
     titled = TITLE_WITH_ID.match(heading_text)
     identifier = titled.group(2) if titled else (m.group(2).upper() if m else None)
     title = titled.group(1) if titled else heading_text or None
@@ -318,7 +315,7 @@ def commitment_page(state: State, page: Page, document: BeautifulSoup) -> Found:
                         if re.search(r"/members/[a-z-]+/?$", str(a["href"]))), None)
     member_url = urljoin(page.url, str(member_link["href"])) if isinstance(member_link, Tag) else None
     jurisdiction = member_jurisdiction(page.url) or member_jurisdiction(
-        _clean(member_link.get_text(" ")) if isinstance(member_link, Tag) else None)
+        html.clean(member_link.get_text(" ")) if isinstance(member_link, Tag) else None)
     if jurisdiction is None:
         raise ValueError(f"{identifier}: the member is not one of the hub's jurisdictions")
 
@@ -373,12 +370,12 @@ def _text_of(main: Tag, cls: str) -> str | None:
     node = main.find(class_=cls)
     if not isinstance(node, Tag) or node.name == "ul":
         return None
-    return _clean(node.get_text(" ")) or None
+    return html.clean(node.get_text(" ")) or None
 
 
 def _list_of(main: Tag, cls: str) -> list[str]:
     node = main.find("ul", class_=cls)
-    return [_clean(li.get_text(" ")) for li in node.find_all("li")] if isinstance(node, Tag) else []
+    return [html.clean(li.get_text(" ")) for li in node.find_all("li")] if isinstance(node, Tag) else []
 
 
 def _month(text: str | None) -> PartialDate | None:
@@ -422,7 +419,7 @@ def document_page(page: Page, document: BeautifulSoup) -> Found:
         return action_plan_page(page, document, title, pairs)
     meta = {}
     for li in main.select(".document__meta li") if isinstance(main, Tag) else []:
-        key, _, value = _clean(li.get_text(" ")).partition(":")
+        key, _, value = html.clean(li.get_text(" ")).partition(":")
         meta[key.strip().lower()] = value.strip()
     plan_title = meta.get("action plan")
     plan = _plan_of_title(plan_title)
@@ -454,7 +451,7 @@ def action_plan_page(page: Page, document: BeautifulSoup, title: str, pairs: dic
     found.records.append(Plan(
         **_common(page), ref=plan, label=title, published=parse_date(submitted) if submitted else None,
         end=parse_date(end) if end else None, publisher=None,
-        description=_clean(description.get_text(" ")) if isinstance(description, Tag) else None,
+        description=html.clean(description.get_text(" ")) if isinstance(description, Tag) else None,
     ))
     for link in document.select(".commitment-list a[href]"):
         found.follow.append(urljoin(page.url, str(link["href"])))
@@ -487,8 +484,8 @@ def glossary(page: Page, document: BeautifulSoup) -> Found:
         heading = item.find(["h2", "h3"])
         if isinstance(heading, Tag):
             excerpt = item.find("p")
-            areas.append((_clean(heading.get_text(" ")),
-                          _clean(excerpt.get_text(" ")) if isinstance(excerpt, Tag) else ""))
+            areas.append((html.clean(heading.get_text(" ")),
+                          html.clean(excerpt.get_text(" ")) if isinstance(excerpt, Tag) else ""))
     record = _document(page, document, "glossary")
     record.text = "\n".join(f"{name}: {excerpt}" if excerpt else name for name, excerpt in areas) or None
     found = Found(records=[record])
@@ -500,7 +497,7 @@ def glossary(page: Page, document: BeautifulSoup) -> Found:
 
 def policy_areas(document: BeautifulSoup) -> list[str]:
     """The policy-area names on a glossary page."""
-    return [_clean(h.get_text(" ")) for h in document.select(".glossary-item h2, .glossary-item h3")]
+    return [html.clean(h.get_text(" ")) for h in document.select(".glossary-item h2, .glossary-item h3")]
 
 
 # ------------------------------------------------------------------- the IRM data

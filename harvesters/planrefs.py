@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Tag
 
 from harvesters.extract.dates import find_dates
+from harvesters.html import HEADINGS, section_text
 from harvesters.records import PlanRef
 
 ORDINALS = {
@@ -208,19 +209,6 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" .:;")
 
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def _section_text(heading: Tag) -> str:
-    level = int(heading.name[1])
-    parts: list[str] = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in HEADINGS and int(sibling.name[1]) <= level:
-            break
-        parts.append(sibling.get_text(" ", strip=True))
-    return "\n".join(p for p in parts if p)
-
-
 def commitments_in_html(markup: str | Tag) -> list[CommitmentHeading]:
     """Commitments a plan's page lists: "Commitment N: Title" headings (with
     the text under each), "Commitment N: Title" list items, or the items of a
@@ -231,7 +219,7 @@ def commitments_in_html(markup: str | Tag) -> list[CommitmentHeading]:
         m = COMMITMENT_HEADING.match(heading.get_text(" ", strip=True))
         if m and int(m.group("num")) not in found:
             found[int(m.group("num"))] = CommitmentHeading(
-                int(m.group("num")), _clean(m.group("title")), _section_text(heading),
+                int(m.group("num")), _clean(m.group("title")), section_text(heading),
                 _clean(heading.get_text(" ", strip=True)))
     if not found:
         for item in root.find_all("li"):

@@ -23,7 +23,16 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import planrefs
 from harvesters.extract.dates import find_days
-from harvesters.records import CommitmentRef, CommitmentUpdate, Meeting, PlanRef, Record, ThemeDecision
+from harvesters.html import HEADINGS, section_text
+from harvesters.records import (
+    CommitmentRef,
+    CommitmentUpdate,
+    Meeting,
+    MeetingRef,
+    PlanRef,
+    Record,
+    ThemeDecision,
+)
 
 #: Titles of posts that record a meeting.
 READOUT_TITLE = re.compile(
@@ -107,6 +116,28 @@ def stated_date(text: str, verb: str, reference: dt.date | None) -> dt.date | No
     return None
 
 
+def readout_meeting(options: dict[str, Any], common: dict[str, Any], *, title: str, text: str,
+                    markup: str | Tag, categories: list[str], published: dt.date | None,
+                    jurisdiction: str, publisher: str, plans: list[PlanRef],
+                    recorded_in: str) -> tuple[Meeting, list[Update]] | None:
+    """The meeting a post or thread is the read-out of (:func:`is_meeting`): on
+    its day (:func:`meeting_date`), of the body that met (:func:`meeting_body`),
+    with the commitments whose progress it reports (:func:`commitment_updates`
+    in ``markup``); and those updates. None when the text is no read-out or
+    gives no day. ``common`` holds the record's provenance fields."""
+    if not is_meeting(title, text, categories, options, published):
+        return None
+    day = meeting_date(title, text, published)
+    if day is None:
+        return None
+    body = meeting_body(options, title, text, publisher)
+    updates = commitment_updates(markup, jurisdiction)
+    meeting = Meeting(
+        **common, ref=MeetingRef(body=body.name, jurisdiction=jurisdiction, date=day), title=title,
+        body_kind=body.kind, plans=plans, updates=[u.record() for u in updates], recorded_in=recorded_in)
+    return meeting, updates
+
+
 @dataclass
 class Update:
     commitment: CommitmentRef
@@ -118,16 +149,13 @@ class Update:
         return CommitmentUpdate(commitment=self.commitment, text=self.text, heading=self.heading)
 
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
 def commitment_updates(markup: str | Tag, jurisdiction: str) -> list[Update]:
     """Commitment updates in a read-out: under a heading that names a plan and
     speaks of updates or progress ("Part One: Updates on NAP5 progress"), each
     sub-heading is one commitment, "Commitment N: Title" or only its title."""
     root = BeautifulSoup(markup, "lxml") if isinstance(markup, str) else markup
     out: list[Update] = []
-    for heading in root.find_all(_HEADINGS):
+    for heading in root.find_all(HEADINGS):
         words = heading.get_text(" ", strip=True)
         if not UPDATES_HEADING.search(words):
             continue
@@ -138,7 +166,7 @@ def commitment_updates(markup: str | Tag, jurisdiction: str) -> list[Update]:
         level = int(heading.name[1])
         sub_level: int | None = None
         for sibling in heading.find_next_siblings():
-            if sibling.name in _HEADINGS:
+            if sibling.name in HEADINGS:
                 this = int(sibling.name[1])
                 if this <= level:
                     break
@@ -152,13 +180,7 @@ def commitment_updates(markup: str | Tag, jurisdiction: str) -> list[Update]:
 def _update(plan: PlanRef, heading: Tag) -> Update:
     written = " ".join(heading.get_text(" ", strip=True).split())
     m = planrefs.COMMITMENT_HEADING.match(written)
-    level = int(heading.name[1])
-    parts = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in _HEADINGS and int(sibling.name[1]) <= level:
-            break
-        parts.append(sibling.get_text(" ", strip=True))
-    text = "\n".join(p for p in parts if p)
+    text = section_text(heading)
     if m:
         title = m.group("title").strip()
         return Update(CommitmentRef(plan=plan, number=int(m.group("num"))), title, text, written)

@@ -41,18 +41,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import feedparser
 from bs4 import BeautifulSoup
 
 from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
+from harvesters.feeds import parse_feed
 from harvesters.http import Page
 from harvesters.records import (
     Commitment,
     CommitmentRef,
     Document,
-    Meeting,
-    MeetingRef,
     Plan,
     Post,
     Record,
@@ -143,7 +141,7 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     for url in permalinks:
         with ctx.document(url):
             _permalink(ctx, url, listing)
-    for url in _options(ctx).get("documents", []):  # pages no listing reaches
+    for url in ctx.source.options.get("documents", []):  # pages no listing reaches
         with ctx.document(url):
             for item in items_at(ctx, url):
                 listing.add(item)
@@ -181,12 +179,8 @@ def _is_feed(url: str) -> bool:
     return bool(re.search(r"/feed/?$|\.rss$|\.xml$", parts.path)) or "feed=" in parts.query
 
 
-def _options(ctx: HarvestContext) -> dict[str, Any]:
-    return dict(getattr(ctx.source, "options", {}) or {})
-
-
 def _max_pages(ctx: HarvestContext) -> int:
-    return int(_options(ctx).get("max_pages", 20))
+    return int(ctx.source.options.get("max_pages", 20))
 
 
 # ---------------------------------------------------------------------- the API
@@ -294,7 +288,7 @@ def _permalink(ctx: HarvestContext, url: str, listing: Listing) -> None:
         candidates.append(f"{root}{REST}pages/{query['page_id']}")
     elif segments:
         slug = segments[-1]
-        post_types = _options(ctx).get("post_types", ["resource"])
+        post_types = ctx.source.options.get("post_types", ["resource"])
         if len(segments) >= 2 and re.fullmatch(r"(19|20)\d\d", segments[0]):
             candidates.append(f"{root}{REST}posts?slug={slug}")
         elif len(segments) == 2 and segments[0] in post_types:
@@ -326,17 +320,6 @@ def _html_page(ctx: HarvestContext, url: str, listing: Listing) -> None:
 
 
 # ------------------------------------------------------------------------- feed
-
-
-def parse_feed(page: Page) -> Any:
-    """An RSS or Atom body; raises on malformed XML or a body that is no feed."""
-    feed = feedparser.parse(page.content)
-    problem = feed.get("bozo_exception")
-    if problem is not None and "SAX" in type(problem).__name__:
-        raise ValueError(f"malformed XML: {problem}")
-    if not feed.get("version"):
-        raise ValueError("not an RSS or Atom feed")
-    return feed
 
 
 def _feed(ctx: HarvestContext, url: str, listing: Listing, follow: bool) -> None:
@@ -418,7 +401,6 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
     """The records of one WordPress item. Other harvesters of WordPress sites
     (devolved networks on the same site) call this with their jurisdiction."""
     jurisdiction = jurisdiction or ctx.source.jurisdiction
-    options = _options(ctx)
     content = item.content or ""
     body = BeautifulSoup(content, "lxml")
     text = html.text_of(body)
@@ -432,20 +414,14 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
                               "page_url": item.link}
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
 
-    meeting: MeetingRef | None = None
-    meeting_record: Meeting | None = None
-    commitments: list[Commitment] = []
-    if content and readouts.is_meeting(title, text, _category_names(item), options, day):
-        when = readouts.meeting_date(title, text, day)
-        if when is not None:
-            body_of = readouts.meeting_body(options, title, text, ctx.source.publisher)
-            meeting = MeetingRef(body=body_of.name, jurisdiction=jurisdiction, date=when)
-            updates = readouts.commitment_updates(body, jurisdiction)
-            meeting_record = Meeting(
-                **common, ref=meeting, title=title, body_kind=body_of.kind, plans=plans,
-                updates=[u.record() for u in updates], recorded_in=item.link)
-            commitments = [Commitment(**common, ref=u.commitment, title=u.title, themes=[u.title])
-                           for u in updates]
+    readout = readouts.readout_meeting(
+        ctx.source.options, common, title=title, text=text, markup=body, categories=_category_names(item),
+        published=day, jurisdiction=jurisdiction, publisher=ctx.source.publisher, plans=plans,
+        recorded_in=item.link) if content else None
+    meeting_record, updates = readout if readout else (None, [])
+    meeting = meeting_record.ref if meeting_record else None
+    commitments = [Commitment(**common, ref=u.commitment, title=u.title, themes=[u.title])
+                   for u in updates]
 
     plan = planrefs.plan_in_title(title, jurisdiction) if item.type != "post" and not meeting else None
     plan_record: Plan | None = None
@@ -561,4 +537,4 @@ def _with_param(url: str, name: str, value: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",[]"), ""))
 
 
-__all__ = ["Item", "api_root", "harvest", "harvest_url", "item_records", "items_at", "parse_feed"]
+__all__ = ["Item", "api_root", "harvest", "harvest_url", "item_records", "items_at"]

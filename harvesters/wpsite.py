@@ -103,16 +103,13 @@ def _time(node: Tag | None) -> dt.date | None:
     return None
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
 
 def read_archive(document: BeautifulSoup, base: str) -> Archive:
     main = document.find("main") or document.body
     heading = document.find(class_=re.compile(r"\b(page|archive)-title\b")) or document.find("h1")
     description = document.find(class_=re.compile(r"taxonomy-description|archive-description"))
     archive = Archive(
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else None,
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else None,
         description=html.text_of(description) if isinstance(description, Tag) else "",
     )
     for article in main.find_all("article") if isinstance(main, Tag) else []:
@@ -129,7 +126,7 @@ def read_archive(document: BeautifulSoup, base: str) -> Archive:
         summary = re.sub(r"\s*…$|\s*\.\.\.$", "…", summary)
         byline = BYLINE.match(summary)
         archive.items.append(Item(
-            title=_clean(anchor.get_text(" ")),
+            title=html.clean(anchor.get_text(" ")),
             url=url,
             date=_time(article) or date_from_permalink(url),
             summary=summary,
@@ -155,9 +152,9 @@ def read_entry(document: BeautifulSoup, url: str) -> Entry:
     byline = document.find(class_=re.compile(r"\bbyline\b|\bauthor\b"))
     if isinstance(byline, Tag):
         m = BYLINE.match(byline.get_text(" "))
-        author = m.group(1) if m else _clean(byline.get_text(" ")) or None
+        author = m.group(1) if m else html.clean(byline.get_text(" ")) or None
     return Entry(
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
         template=template(document),
         date=_time(header if isinstance(header, Tag) else None) or date_from_permalink(url),
         author=author,
