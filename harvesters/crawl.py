@@ -79,8 +79,10 @@ class Frontier:
         rank = self.priority(url) if priority is None else priority
         heapq.heappush(self._heap, (rank, len(self.queued), url))
 
-    def __bool__(self) -> bool:
-        return bool(self._heap)
-
-    def pop(self) -> str:
-        return heapq.heappop(self._heap)[2]
+    def drain(self, visit: Callable[[str], Iterator[Record]]) -> Iterator[Record]:
+        """The records ``visit`` gives for each URL in turn, also those queued
+        meanwhile; a URL that fails is recorded as its own error."""
+        while self._heap:
+            url = heapq.heappop(self._heap)[2]
+            with self.ctx.document(url):
+                yield from visit(url)

@@ -55,13 +55,13 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
     for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
         run.queue.add(url)
-    yield from run.drain()
+    yield from run.queue.drain(run.visit)
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     run = _Run(ctx, follow=False)
     run.queue.add(url)
-    yield from run.drain()
+    yield from run.queue.drain(run.visit)
 
 
 @dataclass
@@ -86,12 +86,6 @@ class _Run:
             self.ctx.link(url)
         elif self.follow and _is_glasgow_material(url):
             self.queue.add(url)
-
-    def drain(self) -> Iterator[Record]:
-        while self.queue:
-            url = self.queue.pop()
-            with self.ctx.document(url):
-                yield from self.visit(url)
 
     def visit(self, url: str) -> Iterator[Record]:
         parsed = self.ctx.get(url, parse_page)

@@ -91,14 +91,14 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
     for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
         run.queue.add(url)
-    yield from run.drain()
+    yield from run.queue.drain(run.visit)
     yield from run.finish()
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     run = _Run(ctx, follow=False)
     run.queue.add(url)
-    yield from run.drain()
+    yield from run.queue.drain(run.visit)
     yield from run.finish()
 
 
@@ -163,12 +163,6 @@ class _Run:
             return True
         match = _PUBLICATION.match(parts.path)
         return match is not None and self.topic in match.group(1)
-
-    def drain(self) -> Iterator[Record]:
-        while self.queue:
-            url = self.queue.pop()
-            with self.ctx.document(url):
-                yield from self.visit(url)
 
     # -- one URL -------------------------------------------------------------------
     def visit(self, url: str) -> Iterator[Record]:
