@@ -117,9 +117,7 @@ class GovPage:
         stamp = document.select_one(".first-published time")
         self.published = parse_date(str(stamp.get("datetime") or stamp.get_text(" ")),
                                     language=self.language) if isinstance(stamp, Tag) else None
-        body = document.find("body")
-        classes = [str(c) for c in body.get("class", [])] if isinstance(body, Tag) else []
-        self.node_type = next((c.removeprefix("page-node-type-") for c in classes
+        self.node_type = next((c.removeprefix("page-node-type-") for c in html.classes(document.body)
                                if c.startswith("page-node-type-")), "")
 
     def common(self) -> dict:
@@ -139,6 +137,7 @@ class GovPage:
         elif plan is not None and (self._commitment_headings() or self._commitment_list()):
             doc_type = "action-plan"
             found.records += self.plan_page(plan)
+        speaker = self.speaker()
         found.records.append(Document(
             **self.common(),
             url=self.url,
@@ -148,7 +147,7 @@ class GovPage:
             jurisdiction=JURISDICTION,
             publisher=PUBLISHER,
             published=self.published,
-            authors=[self.speaker()] if self.speaker() else [],
+            authors=[speaker] if speaker else [],
             plans=[plan] if plan else [],
             alternates=self.others,
         ))
@@ -244,7 +243,7 @@ class GovPage:
     def _opening(self) -> str | None:
         """The first paragraph of the text (not the speaker's name)."""
         for para in self.article.find_all("p") if isinstance(self.article, Tag) else []:
-            if "statement-speaker" not in (para.get("class") or []):
+            if "statement-speaker" not in html.classes(para):
                 return html.clean(para.get_text(" ")) or None
         return None
 

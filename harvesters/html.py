@@ -71,6 +71,11 @@ def section_text(heading: Tag) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def classes(node: object) -> list[str]:
+    """The ``class`` values of a node; none when there is no node."""
+    return [str(c) for c in node.get_attribute_list("class")] if isinstance(node, Tag) else []
+
+
 def meta(document: BeautifulSoup) -> dict[str, str]:
     """``<meta name|property=... content=...>`` values, lower-case keys
     (``dc.title``, ``dcterms.date``, ``og:title``, ``description``...)."""

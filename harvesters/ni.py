@@ -122,11 +122,15 @@ def _common(page: Page) -> dict:
 
 
 def _department_document(page: Page, document: BeautifulSoup, doc_type: str) -> tuple[Document, Tag]:
+    """A page of the department's site as a document, and its content (the
+    body field, else the main article)."""
     main = document.find(id="main-article") or document.find("main") or document.body
-    heading = main.find("h1") if isinstance(main, Tag) else None
-    body = main.find(class_=re.compile(r"field--name-body")) if isinstance(main, Tag) else None
+    if not isinstance(main, Tag):
+        raise ValueError("no main article, <main> or <body> in the page")
+    heading = main.find("h1")
+    body = main.find(class_=re.compile(r"field--name-body"))
     content = body if isinstance(body, Tag) else main
-    stamp = main.select_one(".field--name-field-published-date time") if isinstance(main, Tag) else None
+    stamp = main.select_one(".field--name-field-published-date time")
     published = parse_date(str(stamp.get("datetime") or stamp.get_text(" "))) if isinstance(
         stamp, Tag) else None
     record = Document(
@@ -135,7 +139,7 @@ def _department_document(page: Page, document: BeautifulSoup, doc_type: str) -> 
         text=html.text_of(content), doc_type=doc_type, jurisdiction=JURISDICTION, publisher=DEPARTMENT,
         published=published,
     )
-    return record, content  # type: ignore[return-value]
+    return record, content
 
 
 def department_page(page: Page, document: BeautifulSoup) -> list[Record]:

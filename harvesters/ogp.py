@@ -37,6 +37,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -128,14 +129,14 @@ def _common(page: Page) -> dict:
 
 
 
-def _document(page: Page, document: BeautifulSoup, doc_type: str, **extra: object) -> Document:
+def _document(page: Page, document: BeautifulSoup, doc_type: str, **extra: Any) -> Document:
     main = document.find("main") or document.body
     heading = main.find("h1") if isinstance(main, Tag) else None
     return Document(
         **_common(page), url=html.canonical(document, page.url) or page.url,
         title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
         text=html.text_of(main) or None, doc_type=doc_type, publisher=PUBLISHER,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -268,12 +269,13 @@ def member_page(page: Page, document: BeautifulSoup) -> Found:
         return found
     current = document.find(id="current-action-plan")
     period_node = current.find(class_="plan-period") if isinstance(current, Tag) else None
-    period = period_in(period_node.get_text(" ")) if isinstance(period_node, Tag) else None
+    period_text = html.clean(period_node.get_text(" ")) if isinstance(period_node, Tag) else None
+    period = period_in(period_text)
     if period and name:
         plan = plan_for_period(jurisdiction, *period)
         para = current.find("p", class_=False) if isinstance(current, Tag) else None
         found.records.append(Plan(
-            **_common(page), ref=plan, label=f"{name} Action Plan {html.clean(period_node.get_text(' '))}",
+            **_common(page), ref=plan, label=f"{name} Action Plan {period_text}",
             description=html.clean(para.get_text(" ")) if isinstance(para, Tag) else None,
         ))
     listing = member_listing(document, page.url) if document.select(".commitment-list") else {}
@@ -411,7 +413,7 @@ def document_page(page: Page, document: BeautifulSoup) -> Found:
     """An action plan page, an IRM report, or another OGP document."""
     main = document.find("main") or document.body
     article = main.find("article") if isinstance(main, Tag) else None
-    classes = " ".join(article.get("class", [])) if isinstance(article, Tag) else ""
+    classes = " ".join(html.classes(article))
     title = _member_name(document) or ""
     pairs = _pairs(main if isinstance(main, Tag) else None)
     found = Found()

@@ -22,6 +22,8 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import planrefs
+from harvesters.base import HarvestContext
+from harvesters.extract import Context, extract_all
 from harvesters.extract.dates import find_days
 from harvesters.html import HEADINGS, section_text
 from harvesters.records import (
@@ -190,22 +192,19 @@ def _update(plan: PlanRef, heading: Tag) -> Update:
 # ------------------------------------------------------- the extraction library
 
 
-def knowledge(ctx: Any, markup: str, *, source_url: str, fetched_at: dt.datetime, page_url: str | None,
-              jurisdiction: str, published: dt.date | None, title: str | None, doc_type: str | None,
-              plan: PlanRef | None, meeting: Meeting | None, accept_meeting: bool = False,
-              language: str = "en") -> tuple[Meeting | None, list[Record]]:
+def knowledge(ctx: HarvestContext, markup: str, *, source_url: str, fetched_at: dt.datetime,
+              page_url: str | None, jurisdiction: str, published: dt.date | None, title: str | None,
+              doc_type: str | None, plan: PlanRef | None, meeting: Meeting | None,
+              accept_meeting: bool = False, language: str = "en") -> tuple[Meeting | None, list[Record]]:
     """What the extraction library (:mod:`harvesters.extract`) reads in a
     document: attendance, chairs, agenda, actions and decisions go into the
     harvester's own ``meeting`` (whose day and body the harvester decided);
     theme decisions, timeline events and thematic groups come back as records.
     A meeting the library finds in a document the harvester does not take for
     a meeting's record is dropped, unless ``accept_meeting`` (minutes known
-    as such, whose day and body only the text gives). A failure of the library is recorded as the
-    document's error and costs only the extracted records."""
-    try:
-        from harvesters.extract import Context, extract_all  # type: ignore[attr-defined]
-    except ImportError:
-        return meeting, []
+    as such, whose day and body only the text gives). A failure of the
+    library is recorded as the document's error and costs only the extracted
+    records."""
     try:
         found = extract_all(markup, Context(
             source_url=source_url, fetched_at=fetched_at, page_url=page_url,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
@@ -66,12 +67,11 @@ class Entry:
 
 def template(document: BeautifulSoup) -> str:
     """What the page is, from the body classes WordPress writes."""
-    body = document.find("body")
-    classes = body.get("class", []) if isinstance(body, Tag) else []
+    classes = html.classes(document.find("body"))
     if "archive" in classes or any(str(c).startswith("tax-") for c in classes):
         return "archive"
     for c in classes:
-        m = re.fullmatch(r"single-([\w-]+)", str(c))
+        m = re.fullmatch(r"single-([\w-]+)", c)
         if m:
             return m.group(1)
     if "page" in classes or "page-template-default" in classes:
@@ -172,7 +172,7 @@ def archive_records(page: Page, document: BeautifulSoup, jurisdiction: str | Non
     a document (title, date, summary, author), without fetching the posts.
     Returns the records and the next page's URL."""
     archive = read_archive(document, page.url)
-    common = {"source_url": page.url, "fetched_at": page.fetched_at}
+    common: dict[str, Any] = {"source_url": page.url, "fetched_at": page.fetched_at}
     lines = [f"{i.date.isoformat() if i.date else ''} {i.title}".strip() for i in archive.items]
     records: list[Record] = [Document(
         **common, url=html.canonical(document, page.url) or page.url, title=archive.title,
@@ -188,7 +188,7 @@ def archive_records(page: Page, document: BeautifulSoup, jurisdiction: str | Non
 
 
 def post_record(page: Page, document: BeautifulSoup, jurisdiction: str | None, publisher: str | None,
-                doc_type: str = "blog-post", **extra: object) -> tuple[Document, Entry]:
+                doc_type: str = "blog-post", **extra: Any) -> tuple[Document, Entry]:
     """A single post, page or resource as a document, and what was read of it."""
     entry = read_entry(document, page.url)
     record = Document(
@@ -196,6 +196,6 @@ def post_record(page: Page, document: BeautifulSoup, jurisdiction: str | None, p
         url=html.canonical(document, page.url) or page.url, title=entry.title, text=entry.text or None,
         doc_type=doc_type, jurisdiction=jurisdiction, publisher=publisher, published=entry.date,
         authors=[entry.author] if entry.author else [], language=html.language(document) or "en",
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
     return record, entry

@@ -152,7 +152,7 @@ def themes(store: GraphStore, jurisdictions: list[str], period: tuple[int, int] 
             continue
         counts[row["theme"]][j] += int(row["commitments"])
     with_commitments = {j for per in counts.values() for j in per}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for theme in sorted(counts, key=lambda t: labels.get(t, t)):
         rows.append({
             "theme": theme,

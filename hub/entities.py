@@ -11,6 +11,7 @@ for commitments, ``attendance`` for meetings, and so on.
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from hub.store import GraphStore
+from hub.terms import as_int
 from vocab import DCTERMS, FOAF, GRAPH, ID, OGH, ORG, PREFIXES, PROV, RDFS, SDO, SKOS
 from vocab.concepts import theme_labels
 
@@ -103,7 +105,7 @@ class _Facts:
     def integer(self, p: Node) -> int | None:
         value = self.one(p)
         try:
-            return int(value) if value is not None else None  # type: ignore[arg-type]
+            return as_int(value)
         except (TypeError, ValueError):
             return None
 
@@ -180,7 +182,8 @@ class EntityReader:
                 return self._build(kind, facts)[0]
         return None
 
-    def _build(self, kind: str, facts: dict[str, _Facts]) -> list[dict[str, Any]]:
+    # (``builtins.list``: inside the class, ``list`` is the method above)
+    def _build(self, kind: str, facts: dict[str, _Facts]) -> builtins.list[dict[str, Any]]:
         iris = sorted(facts)
         sources = self._sources(iris)
         linked: set[str] = set()
@@ -195,6 +198,10 @@ class EntityReader:
         out.sort(key=lambda e: (e.get("jurisdiction") or "", e.get("date") or e.get("start") or "",
                                 e.get("title") or "", e["iri"]))
         return out
+
+    def _theme_label(self, theme: Node) -> str:
+        label = self._themes.get(theme) if isinstance(theme, URIRef) else None
+        return label if label is not None else code(theme) or ""
 
     def _entity(self, kind: str, iri: str, f: _Facts, labels: dict[str, str]) -> dict[str, Any]:
         title = (
@@ -215,7 +222,7 @@ class EntityReader:
         e["identifier"] = identifiers[0] if identifiers else None
         if len(identifiers) > 1:
             e["identifiers"] = identifiers
-        e["themes"] = sorted({self._themes.get(t, code(t) or "") for t in f.all(OGH.theme)})
+        e["themes"] = sorted({self._theme_label(t) for t in f.all(OGH.theme)})
         date = f.one(DCTERMS.date) or f.one(DCTERMS.issued)
         e["date"] = str(date) if date is not None else None
         start, end = f.one(SDO.startDate), f.one(SDO.endDate)
@@ -299,7 +306,7 @@ class EntityReader:
             e["title"] = f.text(ORG.role)
         return e
 
-    def iter_all(self, kinds: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    def iter_all(self, kinds: builtins.list[str] | None = None) -> Iterator[dict[str, Any]]:
         for kind in kinds or list(KINDS):
             yield from self.list(kind)
 

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from hub.terms import Triple, from_ox, quads_to_ox, to_ox
+from hub.terms import Triple, as_int, from_ox, quads_to_ox, to_ox
 
 #: Export/load formats by name: (pyoxigraph format, holds named graphs)
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -129,7 +129,7 @@ class GraphStore(ABC):
     def count(self, graph: str | None = None) -> int:
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        return int(rows[0]["n"]) if rows else 0  # type: ignore[arg-type]
+        return (as_int(rows[0]["n"]) or 0) if rows else 0
 
     @abstractmethod
     def export(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
