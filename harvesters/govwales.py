@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -66,27 +67,27 @@ STATEMENT_TITLE = re.compile(
 
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
-    yield from crawl(ctx, lambda page: read(ctx, page))
+    yield from crawl(ctx, read)
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     page = ctx.fetch(url)
     if page is not None:
-        yield from read(ctx, page).records
+        yield from read(page).records
 
 
-def read(ctx: HarvestContext, page: Page) -> Found:
+def read(page: Page) -> Found:
     """The records of one page, recognised by its host and content, and the
     pages to read next (its other-language twin, an archive's next page)."""
     host = (urlsplit(page.url).hostname or "").lower()
     document = html.soup(page)
     if host in GOV_HOSTS:
-        return GovPage(ctx, page, document).read()
+        return GovPage(page, document).read()
     if wpsite.is_archive(document):
-        return _archive(ctx, page, document)
+        return _archive(page, document)
     if host.endswith("wcva.cymru"):
-        return _network_page(ctx, page, document)
-    return _network_post(ctx, page, document)
+        return _network_page(page, document)
+    return _network_post(page, document)
 
 
 # --------------------------------------------------------------------- gov.wales
@@ -95,17 +96,17 @@ def read(ctx: HarvestContext, page: Page) -> Found:
 class GovPage:
     """One gov.wales or llyw.cymru page."""
 
-    def __init__(self, ctx: HarvestContext, page: Page, document: BeautifulSoup) -> None:
-        self.ctx, self.page, self.document = ctx, page, document
+    def __init__(self, page: Page, document: BeautifulSoup) -> None:
+        self.page, self.document = page, document
         host = (urlsplit(page.url).hostname or "").lower()
         self.language = html.language(document) or ("cy" if host in WELSH_HOSTS else "en")
         self.alternates = html.alternates(document, page.url)
         own = html.canonical(document, page.url) or page.url
         self.url = own if self.language == "en" else self.alternates.get("en", own)
-        others = {lang: u for lang, u in self.alternates.items() if lang != "en"}
+        #: the document's URLs in other languages than English (this page's own, if it is one)
+        self.translations = {lang: u for lang, u in self.alternates.items() if lang != "en"}
         if self.language != "en":
-            others[self.language] = own
-        self.others = others
+            self.translations[self.language] = own
         self.main = document.find("main") or document.body
         hero = self.main.find("h1") if isinstance(self.main, Tag) else None
         self.title = html.clean(hero.get_text(" ")) if isinstance(hero, Tag) else None
@@ -120,10 +121,13 @@ class GovPage:
         self.node_type = next((c.removeprefix("page-node-type-") for c in html.classes(document.body)
                                if c.startswith("page-node-type-")), "")
 
-    def common(self) -> dict:
+    def common(self) -> dict[str, Any]:
+        """The fields every record of the page takes from it."""
         return {"source_url": self.page.url, "fetched_at": self.page.fetched_at, "language": self.language}
 
     def read(self) -> Found:
+        """The page's records by what it is, its document last, and its
+        other-language twin to read next."""
         found = Found(follow=[u for lang, u in self.alternates.items()
                               if u != self.page.url and urlsplit(u).hostname in GOV_HOSTS])
         plan = self.plan_ref()
@@ -149,7 +153,7 @@ class GovPage:
             published=self.published,
             authors=[speaker] if speaker else [],
             plans=[plan] if plan else [],
-            alternates=self.others,
+            alternates=self.translations,
         ))
         return found
 
@@ -215,7 +219,7 @@ class GovPage:
         if plan is None:
             return []
         out: list[Record] = []
-        plan_facts: dict = {}
+        plan_facts: dict[str, Any] = {}
         published = re.search(r"Welsh Government published its [^.]*?commitments in (\w+ (?:19|20)\d\d)",
                               self.text)
         if published:
@@ -311,13 +315,13 @@ class GovPage:
 # ----------------------------------------------------------------- network pages
 
 
-def _archive(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> Found:
+def _archive(page: Page, document: BeautifulSoup) -> Found:
     """A network's term archive: the listing, and each post it lists."""
     records, next_url = wpsite.archive_records(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
     return Found(records=records, follow=[next_url] if next_url else [])
 
 
-def _network_page(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> Found:
+def _network_page(page: Page, document: BeautifulSoup) -> Found:
     """A page about the Welsh network (WCVA's project page)."""
     record, entry = wpsite.post_record(page, document, JURISDICTION, "WCVA", doc_type="web-page")
     records: list[Record] = [record]
@@ -329,7 +333,7 @@ def _network_page(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> F
     return Found(records=records)
 
 
-def _network_post(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> Found:
+def _network_post(page: Page, document: BeautifulSoup) -> Found:
     """A network post; meeting notes give the meeting they record."""
     record, entry = wpsite.post_record(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
     records: list[Record] = [record]
@@ -348,7 +352,6 @@ def _network_post(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> F
 
 
 # ------------------------------------------------------------------------ helpers
-
 
 
 def _first_paragraph(node: Tag | None) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -50,7 +51,6 @@ from hub.reconcile import period_in, plan_containing, plan_for_period
 
 JURISDICTION = "northern-ireland"
 DEPARTMENT = "Department of Finance"
-NETWORK = "Northern Ireland Open Government Network"
 NETWORK_SITE_PUBLISHER = "UK Open Government Network"
 
 COMMITMENT_ENTRY = re.compile(r"^Commitment\s+(\d{1,2})\s*[:.–-]\s*(.+)$", re.I)
@@ -113,9 +113,8 @@ def read(page: Page) -> Found:
     return Found(network_post(page, document))
 
 
-def _common(page: Page) -> dict:
+def _common(page: Page) -> dict[str, Any]:
     return {"source_url": page.url, "fetched_at": page.fetched_at}
-
 
 
 # ---------------------------------------------------------------- the department
@@ -316,11 +315,11 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
                 witnesses.append(Attendee(name=cells[0], role=organisation, heading=witnesses_label,
                                           sector=witness_sector(organisation)))
     chairs = []
-    for m in CHAIR.finditer(text):
-        surname = m.group(2).split()[-1]
-        member = next((a.name for a in members if a.name and surname in a.name.split()), m.group(2))
-        chairs.append(Person(name=member, role=m.group(1)))
-        break
+    chair = CHAIR.search(text)  # "The Acting Chairperson (Dr Aiken)": the member of that surname
+    if chair:
+        surname = chair.group(2).split()[-1]
+        member = next((a.name for a in members if a.name and surname in a.name.split()), chair.group(2))
+        chairs.append(Person(name=member, role=chair.group(1)))
     people = [*members, *witnesses]
     counts = {s: sum(1 for a in people if a.sector == s) for s in ("government", "civil_society", "other")}
     groups = [AttendanceGroup(heading=members_label, sector="other", present=len(members))]

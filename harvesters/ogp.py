@@ -128,7 +128,6 @@ def _common(page: Page) -> dict:
     return {"source_url": page.url, "fetched_at": page.fetched_at}
 
 
-
 def _document(page: Page, document: BeautifulSoup, doc_type: str, **extra: Any) -> Document:
     main = document.find("main") or document.body
     heading = main.find("h1") if isinstance(main, Tag) else None

@@ -103,7 +103,6 @@ def _time(node: Tag | None) -> dt.date | None:
     return None
 
 
-
 def read_archive(document: BeautifulSoup, base: str) -> Archive:
     main = document.find("main") or document.body
     heading = document.find(class_=re.compile(r"\b(page|archive)-title\b")) or document.find("h1")
