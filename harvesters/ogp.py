@@ -124,7 +124,7 @@ def read(state: State, page: Page) -> Found:
     return Found(records=[_document(page, document, "web-page")])
 
 
-def _common(page: Page) -> dict:
+def _common(page: Page) -> dict[str, Any]:
     return {"source_url": page.url, "fetched_at": page.fetched_at}
 
 
@@ -189,7 +189,7 @@ def member_listing(document: BeautifulSoup, base: str) -> dict[str, tuple[PlanRe
     the plan from each entry's cycle year, the number from the register's
     series for that plan or else from the entry's place among that plan's
     entries, in the page's order."""
-    jurisdiction = member_jurisdiction(base) or member_jurisdiction(_member_name(document))
+    jurisdiction = member_jurisdiction(base) or member_jurisdiction(_heading(document))
     if jurisdiction is None:
         raise ValueError(f"{base}: not a member page of a UK jurisdiction")
     out: dict[str, tuple[PlanRef, int]] = {}
@@ -206,6 +206,8 @@ def member_listing(document: BeautifulSoup, base: str) -> dict[str, tuple[PlanRe
 
 @dataclass
 class Listed:
+    """A commitment as a member page lists it."""
+
     identifier: str
     title: str
     url: str
@@ -238,7 +240,8 @@ def _listed(document: BeautifulSoup, base: str) -> list[Listed]:
     return out
 
 
-def _member_name(document: BeautifulSoup) -> str | None:
+def _heading(document: BeautifulSoup) -> str | None:
+    """The page's ``h1``: a member's name, a document's title."""
     heading = document.find("h1")
     return html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else None
 
@@ -246,7 +249,7 @@ def _member_name(document: BeautifulSoup) -> str | None:
 def member_page(page: Page, document: BeautifulSoup) -> Found:
     """A member page: the member, its current plan, the commitments it lists
     (each keyed into its plan), and links to its commitments and documents."""
-    name = _member_name(document)
+    name = _heading(document)
     jurisdiction = member_jurisdiction(page.url) or member_jurisdiction(name)
     main = document.find("main") or document.body
     text = html.text_of(main)
@@ -300,12 +303,13 @@ def member_page(page: Page, document: BeautifulSoup) -> Found:
 def commitment_page(state: State, page: Page, document: BeautifulSoup) -> Found:
     """A commitment page, national or OGP Local layout."""
     main = document.find("main") or document.body
-    assert isinstance(main, Tag)
-    m = COMMITMENT_PATH.search(urlsplit(page.url).path)
+    if not isinstance(main, Tag):
+        raise ValueError("no <main> or <body> in the commitment page")
+    in_path = COMMITMENT_PATH.search(urlsplit(page.url).path)
     heading = main.find("h1")
     heading_text = html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else ""
     titled = TITLE_WITH_ID.match(heading_text)
-    identifier = titled.group(2) if titled else (m.group(2).upper() if m else None)
+    identifier = titled.group(2) if titled else (in_path.group(2).upper() if in_path else None)
     title = titled.group(1) if titled else heading_text or None
     pairs = _pairs(main)
     title = _value(pairs, "commitment title") or title
@@ -363,6 +367,8 @@ def commitment_page(state: State, page: Page, document: BeautifulSoup) -> Found:
 
 
 def _same_plan(a: PlanRef, b: PlanRef) -> bool:
+    """Both keys stand for one plan of the register (a period the register
+    does not know is no evidence that two plans are one)."""
     ea, eb = find_plan(a), find_plan(b)
     return ea is not None and ea == eb
 
@@ -413,18 +419,18 @@ def document_page(page: Page, document: BeautifulSoup) -> Found:
     main = document.find("main") or document.body
     article = main.find("article") if isinstance(main, Tag) else None
     classes = " ".join(html.classes(article))
-    title = _member_name(document) or ""
+    title = _heading(document) or ""
     pairs = _pairs(main if isinstance(main, Tag) else None)
-    found = Found()
     if "action-plan" in classes or re.match(r"^Action plan\s*[–-]", title, re.I):
         return action_plan_page(page, document, title, pairs)
-    meta = {}
+    found = Found()
+    details: dict[str, str] = {}  # "Action plan: ...", "Report publication year: 2023"
     for li in main.select(".document__meta li") if isinstance(main, Tag) else []:
         key, _, value = html.clean(li.get_text(" ")).partition(":")
-        meta[key.strip().lower()] = value.strip()
-    plan_title = meta.get("action plan")
+        details[key.strip().lower()] = value.strip()
+    plan_title = details.get("action plan")
     plan = _plan_of_title(plan_title)
-    year = meta.get("report publication year", "")
+    year = details.get("report publication year", "")
     doc_type = "irm-report" if "irm" in classes or "review" in title.lower() else (
         "inception-report" if "inception" in title.lower() else "report")
     record = _document(page, document, doc_type, plans=[plan] if plan else [],
@@ -494,11 +500,6 @@ def glossary(page: Page, document: BeautifulSoup) -> Found:
     if isinstance(nxt, Tag):
         found.follow.append(urljoin(page.url, str(nxt["href"])))
     return found
-
-
-def policy_areas(document: BeautifulSoup) -> list[str]:
-    """The policy-area names on a glossary page."""
-    return [html.clean(h.get_text(" ")) for h in document.select(".glossary-item h2, .glossary-item h3")]
 
 
 # ------------------------------------------------------------------- the IRM data
