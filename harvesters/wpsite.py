@@ -6,7 +6,7 @@ pagination, single posts, resources, WCVA's project pages). WordPress themes
 vary, but the front-end conventions are shared: ``entry-title`` and
 ``entry-content``, a ``time.entry-date`` with its ``datetime``, archive items as
 ``article`` elements, ``body`` classes naming the template (``single-post``,
-``archive``, ``tax-countries``...) and ``a.next`` / ``a.prev`` pagination links.
+``archive``, ``tax-countries``...) and an ``a.next`` pagination link.
 This module reads those into plain objects; the harvesters decide what they are.
 """
 
@@ -45,12 +45,13 @@ class Item:
 
 @dataclass
 class Archive:
+    """One page of a term archive: its heading, description and items, and
+    the next page."""
+
     title: str | None
     description: str
     items: list[Item] = field(default_factory=list)
     next_url: str | None = None
-    prev_url: str | None = None
-    page_number: int = 1
 
 
 @dataclass
@@ -80,6 +81,7 @@ def template(document: BeautifulSoup) -> str:
 
 
 def is_archive(document: BeautifulSoup) -> bool:
+    """A term, category or date archive (a listing of posts)."""
     return template(document) == "archive"
 
 
@@ -104,6 +106,8 @@ def _time(node: Tag | None) -> dt.date | None:
 
 
 def read_archive(document: BeautifulSoup, base: str) -> Archive:
+    """A term archive page: each ``article`` an item, with the byline its
+    summary opens with ("Written by ...") as the item's author."""
     main = document.find("main") or document.body
     heading = document.find(class_=re.compile(r"\b(page|archive)-title\b")) or document.find("h1")
     description = document.find(class_=re.compile(r"taxonomy-description|archive-description"))
@@ -134,16 +138,13 @@ def read_archive(document: BeautifulSoup, base: str) -> Archive:
     nav = document.find(class_=re.compile(r"\bpagination\b|\bnav-links\b"))
     if isinstance(nav, Tag):
         nxt = nav.find("a", class_="next", href=True)
-        prev = nav.find("a", class_="prev", href=True)
         archive.next_url = urljoin(base, str(nxt["href"])) if isinstance(nxt, Tag) else None
-        archive.prev_url = urljoin(base, str(prev["href"])) if isinstance(prev, Tag) else None
-        current = nav.find(class_="current")
-        if isinstance(current, Tag) and current.get_text(strip=True).isdigit():
-            archive.page_number = int(current.get_text(strip=True))
     return archive
 
 
 def read_entry(document: BeautifulSoup, url: str) -> Entry:
+    """A single post, page or resource; its date from its header's ``<time>``,
+    else from its permalink."""
     heading = document.find(class_="entry-title") or document.find("h1")
     content = document.find(class_="entry-content")
     header = document.find(class_="entry-header") or document.find("article")
