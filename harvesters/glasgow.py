@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
-from harvesters.crawl import Frontier
+from harvesters.crawl import Frontier, start_urls
 from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.planrefs import plan_of_period
@@ -48,12 +48,11 @@ from harvesters.records import (
 JURISDICTION = "glasgow"
 _OGP_HOST = "www.opengovpartnership.org"
 _OGP_ID = re.compile(r"\b(GBGLG\d{4})\b", re.I)
-_FIRST_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
+    for url in start_urls(ctx):
         run.queue.add(url)
     yield from run.queue.drain(run.visit)
 
@@ -181,7 +180,7 @@ class _Run:
 
     def ogp_plan(self, page: Page, document: BeautifulSoup, canonical: str) -> Iterator[Record]:
         fields = at_a_glance(document)
-        title = _heading(document) or fields.get("action plan")
+        title = html.heading(document) or fields.get("action plan")
         ref = plan_of_period(title, JURISDICTION)
         if ref is None:
             yield _document(self.ctx, page, document, canonical, "action plan")
@@ -222,7 +221,7 @@ class _Run:
             _OGP_ID.search(_section_text(document, "Commitment ID") or "") or _OGP_ID.search(page.url)
         identifier = identifier_match.group(1).upper() if identifier_match else None
         title = _section_text(document, "Commitment Title") or \
-            re.sub(r"\s*\(GBGLG\d{4}\)\s*$", "", _heading(document) or "", flags=re.I) or None
+            re.sub(r"\s*\(GBGLG\d{4}\)\s*$", "", html.heading(document) or "", flags=re.I) or None
         plan = plan_of_period(fields.get("action plan"), JURISDICTION)
         known = self.numbers.get(identifier or "") or self.numbers.get(_key(title))
         if known is None and plan is not None:
@@ -265,7 +264,7 @@ class _Run:
         if page is None:
             return None
         plan_doc = html.soup(page)
-        ref = plan_of_period(_heading(plan_doc), JURISDICTION)
+        ref = plan_of_period(html.heading(plan_doc), JURISDICTION)
         if ref is None:
             return None
         for number, a in enumerate(plan_doc.select(".commitment-list a[href]"), start=1):
@@ -279,7 +278,7 @@ class _Run:
         """An IRM report (inception, end of commitment): its evaluators, the plan
         and commitment it assesses, and the forum it describes."""
         meta = _definitions(document.select_one("dl.report-meta"))
-        title = _heading(document) or ""
+        title = html.heading(document) or ""
         kind = "irm inception report" if "inception" in title.lower() else \
             "irm end of commitment report" if "end of commitment" in title.lower() else "irm report"
         doc = _document(self.ctx, page, document, canonical, kind)
@@ -325,6 +324,8 @@ def parse_page(page: Page) -> tuple[Page, BeautifulSoup]:
 
 
 def _order(url: str) -> int:
+    """Member pages first, then plans, then commitments, then the rest: a
+    commitment page takes its number from its plan's list."""
     path = urlsplit(url).path.lower()
     if "/members/" in path and "/commitments/" not in path:
         return 0
@@ -347,16 +348,14 @@ def _is_glasgow_material(url: str) -> bool:
 
 
 def _key(text: str | None) -> str:
+    """A commitment's name reduced for matching (case, punctuation, "&" and
+    small words aside): the plan's list and the commitment's page write it apart."""
     words = re.findall(r"[a-z0-9]+", (text or "").lower().replace("’", "'").replace("&", " and "))
     return " ".join(w for w in words if w not in {"the", "and", "of", "s"})
 
 
-def _heading(document: BeautifulSoup) -> str | None:
-    h1 = document.find("h1")
-    return " ".join(h1.get_text(" ").split()) if isinstance(h1, Tag) else None
-
-
 def _definitions(dl: Tag | None) -> dict[str, str]:
+    """A definition list as lower-case term -> text, a list's items one a line."""
     out: dict[str, str] = {}
     if not isinstance(dl, Tag):
         return out
@@ -375,6 +374,7 @@ def at_a_glance(document: BeautifulSoup) -> dict[str, str]:
 
 
 def irm_summary(document: BeautifulSoup) -> IRMAssessment | None:
+    """The IRM's assessment a commitment page summarises (whether it is verifiable)."""
     fields = _definitions(document.select_one("dl.irm-summary"))
     if not fields:
         return None
@@ -460,9 +460,10 @@ def forum_named(document: BeautifulSoup) -> tuple[str, list[str]] | None:
 
 def _document(ctx: HarvestContext, page: Page, document: BeautifulSoup, canonical: str,
               doc_type: str) -> Document:
+    """The page as a document; its links to other hosts recorded."""
     metadata = html.meta(document)
     main = document.find("main") or document.find(id="content") or document.body
-    title = _heading(document) or metadata.get("og:title") or html.title(document)
+    title = html.heading(document) or metadata.get("og:title") or html.title(document)
     external = sorted({u for u in (html.links(main, page.url) if isinstance(main, Tag) else [])
                        if not ctx.allowed(u)})
     for link in external:

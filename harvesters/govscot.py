@@ -53,7 +53,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
-from harvesters.crawl import Frontier
+from harvesters.crawl import Frontier, start_urls
 from harvesters.extract import Context, extract_all
 from harvesters.extract.attendance import extract_attendance
 from harvesters.extract.dates import parse_date, parse_day, parse_range
@@ -89,7 +89,7 @@ _LISTING, _PLAN, _COMMITMENT, _MILESTONES, _OTHER, _FILES = range(6)
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
+    for url in start_urls(ctx):
         run.queue.add(url)
     yield from run.queue.drain(run.visit)
     yield from run.finish()

@@ -139,6 +139,12 @@ def links(node: Tag, base: str) -> list[str]:
     return out
 
 
+def heading(document: BeautifulSoup) -> str | None:
+    """The words of the page's first ``h1`` (a page's own name for itself)."""
+    h1 = document.find("h1")
+    return clean(h1.get_text(" ")) if isinstance(h1, Tag) else None
+
+
 def title(document: BeautifulSoup) -> str | None:
     for candidate in (document.find("h1"), document.find("title")):
         if isinstance(candidate, Tag):

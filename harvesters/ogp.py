@@ -189,7 +189,7 @@ def member_listing(document: BeautifulSoup, base: str) -> dict[str, tuple[PlanRe
     the plan from each entry's cycle year, the number from the register's
     series for that plan or else from the entry's place among that plan's
     entries, in the page's order."""
-    jurisdiction = member_jurisdiction(base) or member_jurisdiction(_heading(document))
+    jurisdiction = member_jurisdiction(base) or member_jurisdiction(html.heading(document))
     if jurisdiction is None:
         raise ValueError(f"{base}: not a member page of a UK jurisdiction")
     out: dict[str, tuple[PlanRef, int]] = {}
@@ -240,16 +240,10 @@ def _listed(document: BeautifulSoup, base: str) -> list[Listed]:
     return out
 
 
-def _heading(document: BeautifulSoup) -> str | None:
-    """The page's ``h1``: a member's name, a document's title."""
-    heading = document.find("h1")
-    return html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else None
-
-
 def member_page(page: Page, document: BeautifulSoup) -> Found:
     """A member page: the member, its current plan, the commitments it lists
     (each keyed into its plan), and links to its commitments and documents."""
-    name = _heading(document)
+    name = html.heading(document)
     jurisdiction = member_jurisdiction(page.url) or member_jurisdiction(name)
     main = document.find("main") or document.body
     text = html.text_of(main)
@@ -419,7 +413,7 @@ def document_page(page: Page, document: BeautifulSoup) -> Found:
     main = document.find("main") or document.body
     article = main.find("article") if isinstance(main, Tag) else None
     classes = " ".join(html.classes(article))
-    title = _heading(document) or ""
+    title = html.heading(document) or ""
     pairs = _pairs(main if isinstance(main, Tag) else None)
     if "action-plan" in classes or re.match(r"^Action plan\s*[–-]", title, re.I):
         return action_plan_page(page, document, title, pairs)
