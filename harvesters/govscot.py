@@ -43,6 +43,7 @@ as the plan numbers them (the order of its "Commitments" section, or
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -107,6 +108,9 @@ def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
 
 @dataclass
 class _MilestoneFact:
+    """A milestone as one page states it; a commitment's milestones are
+    numbered once every page is read (:meth:`_Run.finish`)."""
+
     order: tuple[int, str, int]  # (kind of document, its URL, position): a stable order
     title: str
     source_url: str
@@ -676,6 +680,8 @@ class CommitmentSection:
     fields: dict[str, list[Tag]]
 
     def field_text(self, *labels: str) -> str | None:
+        """The paragraphs of the first field whose label matches one of
+        ``labels`` (regular expressions, in order of preference)."""
         for label in labels:
             for name, nodes in self.fields.items():
                 if re.fullmatch(label, name, re.I):
@@ -683,14 +689,6 @@ class CommitmentSection:
                     if text:
                         return text
         return None
-
-    def field_items(self, *labels: str) -> list[str]:
-        for label in labels:
-            for name, nodes in self.fields.items():
-                if re.fullmatch(label, name, re.I):
-                    return [t for n in nodes if n.name in ("ul", "ol")
-                            for t in (_text(li) for li in n.find_all("li")) if t]
-        return []
 
     def commitment(self, info: _PageInfo, ref: CommitmentRef) -> Commitment:
         title_nodes = next((nodes for name, nodes in self.fields.items()
@@ -899,6 +897,8 @@ def _anchor(text: str | None) -> dt.date | None:
 
 
 def _iso_date(value: str | None) -> str | None:
+    """A date in metadata ("2021-12-09T00:00:00", "9 December 2021") as ISO
+    8601, to the precision it is written."""
     if not value:
         return None
     match = re.match(r"\s*(\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|\d{4})", value)
@@ -909,6 +909,7 @@ def _iso_date(value: str | None) -> str | None:
 
 
 def _priority(url: str) -> int:
+    """The order of discovery for a URL, from its path alone."""
     parts = urlsplit(url)
     path = parts.path.lower()
     if path.endswith(".xml") or path.startswith("/groups/") or path.rstrip("/") == "/publications":
@@ -941,8 +942,6 @@ def sitemap_entries(root: ET.Element) -> Iterator[tuple[str, str]]:
 def _pdf_text(page: Page) -> str | None:
     """The text of a PDF, or None when it cannot be read."""
     try:
-        import io
-
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(page.content))
