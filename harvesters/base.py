@@ -40,6 +40,8 @@ T = TypeVar("T")
 
 @dataclass
 class DocumentError:
+    """A document the harvest could not fetch, parse or read, and why."""
+
     url: str
     reason: str
     status: int | None = None

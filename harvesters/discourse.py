@@ -41,6 +41,8 @@ LIKE = 2  # the post action type of a like
 
 @dataclass
 class Topic:
+    """A topic as the listings found it; its JSON is read later."""
+
     id: int
     slug: str | None = None
     title: str | None = None
@@ -221,11 +223,12 @@ def _topic(ctx: HarvestContext, topic: Topic, queue: dict[int, Topic] | None) ->
 
 def topic_records(ctx: HarvestContext, topic: Topic, data: dict[str, Any], posts: list[dict[str, Any]],
                   page: Page) -> Iterator[Record]:
+    """The records of a topic read from its JSON, with every post."""
     jurisdiction = ctx.source.jurisdiction
     web_url = topic_web_url(ctx, topic)
     title = " ".join(str(data.get("title") or topic.title or "").split())
     common: dict[str, Any] = {"source_url": page.url, "fetched_at": page.fetched_at, "page_url": web_url}
-    records: list[Post] = []
+    post_records: list[Post] = []
     texts: list[str] = []
     authors: list[str] = []
     elsewhere: list[str] = []
@@ -239,21 +242,24 @@ def topic_records(ctx: HarvestContext, topic: Topic, data: dict[str, Any], posts
         author = (p.get("name") or "").strip() or p.get("username")
         if author and author not in authors:
             authors.append(author)
-        records.append(Post(number=int(p.get("post_number") or len(records) + 1), author=author,
+        post_records.append(Post(number=int(p.get("post_number") or len(post_records) + 1), author=author,
                             date=timestamp(p.get("created_at")), likes=_likes(p), text=text))
         texts.append(text)
     opening = posts[0].get("cooked") if posts else ""
     opening_text = texts[0] if texts else ""
     created = london_date(data.get("created_at") or topic.created)
-    yield from _records(ctx, common, web_url, title, opening or "", opening_text, "\n\n".join(texts),
-                        created, london_date(data.get("last_posted_at")), authors, records,
+    yield from _thread_records(ctx, common, web_url, title, opening or "", opening_text, "\n\n".join(texts),
+                        created, london_date(data.get("last_posted_at")), authors, post_records,
                         data.get("like_count"), jurisdiction, elsewhere)
 
 
-def _records(ctx: HarvestContext, common: dict[str, Any], web_url: str, title: str, opening_html: str,
+def _thread_records(ctx: HarvestContext, common: dict[str, Any], web_url: str, title: str, opening_html: str,
              opening_text: str, text: str, created: dt.date | None, modified: dt.date | None,
              authors: list[str], posts: list[Post], likes: Any, jurisdiction: str,
              links: list[str]) -> Iterator[Record]:
+    """The records of one thread: the plan its title names, or the meeting it
+    is the read-out of (from its opening post); what the extraction library
+    reads in the opening post; the thread as a document."""
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
     readout = readouts.readout_meeting(
         ctx.source.options, common, title=title, text=opening_text, markup=opening_html, categories=[],
@@ -298,7 +304,7 @@ def _listed(ctx: HarvestContext, topic: Topic) -> Iterator[Record]:
     opening_text = html.text_of(BeautifulSoup(opening_html, "lxml")) if opening_html else ""
     common: dict[str, Any] = {"source_url": source, "fetched_at": fetched,
                               "page_url": topic_web_url(ctx, topic)}
-    yield from _records(ctx, common, topic_web_url(ctx, topic), topic.title or "", opening_html,
+    yield from _thread_records(ctx, common, topic_web_url(ctx, topic), topic.title or "", opening_html,
                         opening_text, opening_text, london_date(topic.created), None, [], [],
                         topic.listed.get("like_count"), ctx.source.jurisdiction, [])
 

@@ -23,6 +23,7 @@ cannot give (a 404) is still recorded from what the listing said of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ class Listed:
     document_type: str | None = None
     organisations: list[str] = field(default_factory=list)
     listing_url: str = ""
-    fetched_at: Any = None
+    fetched_at: dt.datetime | None = None  # when the listing was fetched
 
 
 # ------------------------------------------------------------------------ entry
@@ -235,9 +236,8 @@ def _content(ctx: HarvestContext, url: str, queue: dict[str, Listed], listed: Li
         if listed is not None:
             yield from _listed_document(ctx, listed)
         return
-    schema = item.get("schema_name") or item.get("document_type") or ""
     if follow:
-        linked = "documents" if schema == "document_collection" else "children"
+        linked = "documents" if schema_of(item) == "document_collection" else "children"
         for doc in (item.get("links") or {}).get(linked) or []:
             path = doc.get("base_path") if isinstance(doc, dict) else None
             if isinstance(path, str) and path.startswith("/"):
@@ -311,6 +311,8 @@ def content_records(ctx: HarvestContext, page: Page, item: dict[str, Any]) -> It
 
 
 def schema_of(item: dict[str, Any]) -> str:
+    """What a Content API item is (``document_collection``, ``publication``,
+    ``html_publication``...)."""
     return str(item.get("schema_name") or item.get("document_type") or "")
 
 

@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup, Tag
 from harvesters.extract.dates import find_dates
 from harvesters.html import HEADINGS, section_text
 from harvesters.records import PlanRef
+from hub.ids import find_plan
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -177,21 +178,19 @@ def stable(ref: PlanRef) -> bool:
 
 def registered(ref: PlanRef) -> bool:
     """Whether ``vocab/plans.csv`` knows the plan."""
-    from hub import ids
-
-    return ids.find_plan(ref) is not None
+    return find_plan(ref) is not None
 
 
 def _plan_key(ref: PlanRef) -> object:
-    from hub import ids
-
-    entry = ids.find_plan(ref)
+    """What two keys of one plan share: the register's plan, else the key itself."""
+    entry = find_plan(ref)
     if entry is not None:
         return (entry.jurisdiction, entry.start, entry.end)
     return (ref.jurisdiction, ref.start, ref.end, ref.number)
 
 
 def same_plan(a: PlanRef, b: PlanRef) -> bool:
+    """Whether two keys name one plan (by number and by period, say)."""
     return _plan_key(a) == _plan_key(b)
 
 

@@ -263,7 +263,7 @@ def _rest_item(ctx: HarvestContext, entry: Any, page: Page, type_: str) -> Item 
         link=str(entry["link"]), source_url=page.url, fetched_at=page.fetched_at,
         type=str(entry.get("type") or type_), id=_int(entry.get("id")), slug=entry.get("slug"),
         title=_plain((entry.get("title") or {}).get("rendered")),
-        date=_local(entry.get("date"), entry.get("date_gmt")),
+        date=_post_time(entry.get("date"), entry.get("date_gmt")),
         modified=timestamp(entry["modified_gmt"] + "Z") if entry.get("modified_gmt") else None,
         content=content,
         excerpt=_plain((entry.get("excerpt") or {}).get("rendered")) if isinstance(
@@ -463,10 +463,12 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
 
 
 def _category_names(item: Item) -> list[str]:
+    """The item's categories by name (the feed's), not the REST API's numeric ids."""
     return [c for c in item.categories if not c.isdigit()]
 
 
 def _doc_type(item: Item, is_meeting: bool, is_plan: bool, title: str, text: str) -> str:
+    """What the item is: a meeting's read-out, announcement or minutes; a plan; a post or a page."""
     if is_meeting:
         if re.search(r"read[- ]?out", title, re.IGNORECASE):
             return "read-out"
@@ -494,7 +496,7 @@ def _posts(item: Item) -> list[Post]:
     for n, c in enumerate(comments, start=1):
         rendered = (c.get("content") or {}).get("rendered") if isinstance(c.get("content"), dict) else ""
         out.append(Post(number=n, author=c.get("author_name") or None,
-                        date=_local(c.get("date"), c.get("date_gmt")),
+                        date=_post_time(c.get("date"), c.get("date_gmt")),
                         text=html.text_of(BeautifulSoup(rendered or "", "lxml"))))
     return out
 
@@ -511,7 +513,7 @@ def _plain(value: Any) -> str | None:
     return " ".join(text.replace("\xa0", " ").split()) or None
 
 
-def _local(local: str | None, gmt: str | None) -> dt.datetime | None:
+def _post_time(local: str | None, gmt: str | None) -> dt.datetime | None:
     """A post's time: ``date_gmt`` (UTC) when given, else ``date`` (local)."""
     if gmt:
         return timestamp(gmt + ("" if gmt.endswith("Z") or "+" in gmt[10:] else "Z"))
