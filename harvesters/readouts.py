@@ -51,11 +51,14 @@ TOP = 600  # characters of text where the meeting's day is looked for
 
 @dataclass(frozen=True)
 class MeetingBody:
+    """The body a read-out's meeting belongs to, and its kind (forum, network...)."""
+
     name: str
     kind: str = "organisation"
 
 
 def configured_bodies(options: dict[str, Any]) -> list[tuple[re.Pattern[str], MeetingBody]]:
+    """The source's ``meeting_bodies``, compiled; a bad entry is an error that names it."""
     out = []
     for entry in options.get("meeting_bodies") or []:
         try:
@@ -142,6 +145,8 @@ def readout_meeting(options: dict[str, Any], common: dict[str, Any], *, title: s
 
 @dataclass
 class Update:
+    """What a read-out says of one commitment's progress, under its heading."""
+
     commitment: CommitmentRef
     title: str
     text: str
