@@ -57,6 +57,13 @@ def crawl(ctx: HarvestContext, read: Callable[[Page], Found],
                       if link not in done and link not in queue and ctx.allowed(link)]
 
 
+def read_one(ctx: HarvestContext, url: str, read: Callable[[Page], Found]) -> Iterator[Record]:
+    """The records of one page, its links not followed (``harvest_url``)."""
+    page = ctx.fetch(url)
+    if page is not None:
+        yield from read(page).records
+
+
 class Frontier:
     """URLs waiting to be read: each once (without its fragment), the lowest
     ``priority`` first and in the order queued among equals. A URL on a host

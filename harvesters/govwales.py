@@ -32,7 +32,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html, wpsite
 from harvesters.base import HarvestContext
-from harvesters.crawl import Found, crawl
+from harvesters.crawl import Found, crawl, read_one
 from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
@@ -71,9 +71,7 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
-    page = ctx.fetch(url)
-    if page is not None:
-        yield from read(page).records
+    yield from read_one(ctx, url, read)
 
 
 def read(page: Page) -> Found:

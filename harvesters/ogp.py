@@ -44,7 +44,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
-from harvesters.crawl import Found, crawl
+from harvesters.crawl import Found, crawl, read_one
 from harvesters.extract.dates import parse_date
 from harvesters.http import Page
 from harvesters.records import (
@@ -102,9 +102,7 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
-    page = ctx.fetch(url)
-    if page is not None:
-        yield from read(State(ctx), page).records
+    yield from read_one(ctx, url, lambda page: read(State(ctx), page))
 
 
 def read(state: State, page: Page) -> Found:
