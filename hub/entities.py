@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -176,11 +176,22 @@ class EntityReader:
         facts = self._facts(f"VALUES ?s {{ <{iri}> }}")
         if iri not in facts:
             return None
-        types = facts[iri].all(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
-        for kind, cls in reversed(KINDS.items()):
-            if cls in types:
-                return self._build(kind, facts)[0]
-        return None
+        kind = _kind_of(facts[iri])
+        return self._build(kind, facts)[0] if kind else None
+
+    def many(self, iris: Iterable[str]) -> list[dict[str, Any]]:
+        """The entities among ``iris`` (those of a known kind), each under its
+        most specific kind, read in batches."""
+        out: list[dict[str, Any]] = []
+        for chunk in _chunks(sorted(set(iris)), 500):
+            by_kind: dict[str, dict[str, _Facts]] = defaultdict(dict)
+            for iri, f in self._facts(f"VALUES ?s {{ {_values(chunk)} }}").items():
+                kind = _kind_of(f)
+                if kind:
+                    by_kind[kind][iri] = f
+            for kind, facts in by_kind.items():
+                out.extend(self._build(kind, facts))
+        return out
 
     # (``builtins.list``: inside the class, ``list`` is the method above)
     def _build(self, kind: str, facts: dict[str, _Facts]) -> builtins.list[dict[str, Any]]:
@@ -309,6 +320,15 @@ class EntityReader:
     def iter_all(self, kinds: builtins.list[str] | None = None) -> Iterator[dict[str, Any]]:
         for kind in kinds or list(KINDS):
             yield from self.list(kind)
+
+
+def _kind_of(f: _Facts) -> str | None:
+    """The most specific kind of a subject (the last of :data:`KINDS` it has)."""
+    types = f.all(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
+    for kind, cls in reversed(KINDS.items()):
+        if cls in types:
+            return kind
+    return None
 
 
 def _best_url(pages: list[Node]) -> str | None:
