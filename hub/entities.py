@@ -179,7 +179,8 @@ class EntityReader:
         kind = _kind_of(facts[iri])
         return self._build(kind, facts)[0] if kind else None
 
-    def many(self, iris: Iterable[str]) -> list[dict[str, Any]]:
+    # (``builtins.list`` in signatures: in the class, ``list`` is the method above)
+    def many(self, iris: Iterable[str]) -> builtins.list[dict[str, Any]]:
         """The entities among ``iris`` (those of a known kind), each under its
         most specific kind, read in batches."""
         out: list[dict[str, Any]] = []
@@ -193,7 +194,6 @@ class EntityReader:
                 out.extend(self._build(kind, facts))
         return out
 
-    # (``builtins.list``: inside the class, ``list`` is the method above)
     def _build(self, kind: str, facts: dict[str, _Facts]) -> builtins.list[dict[str, Any]]:
         iris = sorted(facts)
         sources = self._sources(iris)
