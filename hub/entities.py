@@ -12,7 +12,7 @@ for commitments, ``attendance`` for meetings, and so on.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -174,11 +174,22 @@ class EntityReader:
         facts = self._facts(f"VALUES ?s {{ <{iri}> }}")
         if iri not in facts:
             return None
-        types = facts[iri].all(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
-        for kind, cls in reversed(KINDS.items()):
-            if cls in types:
-                return self._build(kind, facts)[0]
-        return None
+        kind = _kind_of(facts[iri])
+        return self._build(kind, facts)[0] if kind else None
+
+    def many(self, iris: Iterable[str]) -> list[dict[str, Any]]:
+        """The entities among ``iris`` (those of a known kind), each under its
+        most specific kind, read in batches."""
+        out: list[dict[str, Any]] = []
+        for chunk in _chunks(sorted(set(iris)), 500):
+            by_kind: dict[str, dict[str, _Facts]] = defaultdict(dict)
+            for iri, f in self._facts(f"VALUES ?s {{ {_values(chunk)} }}").items():
+                kind = _kind_of(f)
+                if kind:
+                    by_kind[kind][iri] = f
+            for kind, facts in by_kind.items():
+                out.extend(self._build(kind, facts))
+        return out
 
     def _build(self, kind: str, facts: dict[str, _Facts]) -> list[dict[str, Any]]:
         iris = sorted(facts)
@@ -302,6 +313,15 @@ class EntityReader:
     def iter_all(self, kinds: list[str] | None = None) -> Iterator[dict[str, Any]]:
         for kind in kinds or list(KINDS):
             yield from self.list(kind)
+
+
+def _kind_of(f: _Facts) -> str | None:
+    """The most specific kind of a subject (the last of :data:`KINDS` it has)."""
+    types = f.all(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
+    for kind, cls in reversed(KINDS.items()):
+        if cls in types:
+            return kind
+    return None
 
 
 def _best_url(pages: list[Node]) -> str | None:

@@ -5,7 +5,8 @@ config folder, or a dict of setting overrides for tests). Each area of the site
 is one blueprint module under :mod:`hub.web.blueprints`, found automatically:
 a module there defines ``bp`` (a :class:`flask.Blueprint`) and, if it needs
 resources, ``init_app(app)``. The store reader is attached once per process in
-:func:`hub.web.resources.init_app`.
+:func:`hub.web.resources.init_app`; the layout's context, security headers and
+error pages in :func:`hub.web.site.init_app`.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def create_app(config: Config | str | Path | dict[str, Any] | None = None) -> Fl
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from hub.web import resources
+    from hub.web import resources, site
 
     resources.init_app(app)
+    site.init_app(app)
 
     import hub.web.blueprints as blueprints
 

@@ -1,9 +1,11 @@
 """Per-process resources of the web app: the store reader (refreshed when a
-harvest publishes a new snapshot)."""
+harvest publishes a new snapshot) and the search index (reopened when a
+rebuild publishes a new generation)."""
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -32,3 +34,11 @@ def store() -> GraphStore:
         elif isinstance(reader, OxigraphReader):
             reader.refresh()
     return reader
+
+
+def search_index() -> Any:
+    """The current search index generation (:class:`hub.search.Generation`),
+    or None when none has been built; follows rebuilds."""
+    from hub.search import open_current
+
+    return open_current(config())

@@ -1,0 +1,109 @@
+"""The hub in a real browser: Debian's chromium driven by Playwright against
+``ogh serve`` on loopback (no browser download: see the project's notes on
+services). The store is seeded with mapped records from several
+jurisdictions."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+from tests.hub.conftest import build_site, running_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        require_service("chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_service("playwright (pip install playwright)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def hub_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("browser") / "data"
+    build_site(data)
+    with running_server(data) as url:
+        yield url
+
+
+def _jurisdictions(page: object) -> list[str]:
+    return page.locator(".ogh-result .ogh-result__meta:first-of-type span:nth-child(2)").all_inner_texts()
+
+
+def test_search_and_narrow_by_jurisdiction(browser: object, hub_url: str, output_dir: Path) -> None:
+    shots = output_dir / "browser"
+    shots.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+
+    page.goto(hub_url + "/")
+    page.get_by_label("Search every nation's plans, commitments, meetings and documents").fill(
+        "open contracting")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=open+contracting")
+    everything = _jurisdictions(page)
+    assert len(everything) >= 4
+    assert {"United Kingdom", "Scotland"} <= set(everything)
+    page.screenshot(path=str(shots / "search-open-contracting.png"), full_page=True)
+
+    page.get_by_label("Scotland (").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**jurisdiction=scotland**")
+    narrowed = _jurisdictions(page)
+    assert narrowed and set(narrowed) == {"Scotland"}
+    assert len(narrowed) < len(everything)
+    assert page.get_by_label("Scotland (").is_checked()
+    assert page.get_by_role("link", name="Remove filter Scotland").is_visible()
+    page.screenshot(path=str(shots / "search-open-contracting-scotland.png"), full_page=True)
+
+    page.get_by_role("link", name="Open contracting in Scottish public procurement").click()
+    page.wait_for_url("**/id/plan/scotland/2021-2025/commitment/5")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Open contracting in Scottish public procurement"
+    page.screenshot(path=str(shots / "commitment.png"), full_page=True)
+    assert problems == []  # no CSP violations, nothing failed to load
+    page.close()
+
+
+def test_keyboard_and_narrow_screen(browser: object, hub_url: str, output_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(hub_url + "/search?q=open+contracting")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+    assert '"width":0' not in box  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main-content")
+    # Nothing wider than the screen at 320 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # The facets work from the keyboard alone.
+    page.get_by_label("United Kingdom (").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Apply filters").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**jurisdiction=uk**")
+    assert set(_jurisdictions(page)) == {"United Kingdom"}
+    page.screenshot(path=str(output_dir / "browser" / "search-320px.png"), full_page=True)
+    page.close()
