@@ -57,7 +57,7 @@ def read_choice() -> tuple[list[str], tuple[int, int] | None, list[dict[str, str
     """The jurisdictions and period the URL asks for, and what is wrong."""
     errors: list[dict[str, str]] = []
     if len(request.query_string) > MAX_QUERY_STRING:
-        errors.append({"field": "jurisdiction-uk", "param": "jurisdiction",
+        errors.append({"field": "choose-uk", "param": "jurisdiction",
                        "message": f"The address is too long: at most {MAX_QUERY_STRING} characters "
                        "of choices are accepted"})
         return list(compare.JURISDICTION_NAMES), None, errors
@@ -65,11 +65,11 @@ def read_choice() -> tuple[list[str], tuple[int, int] | None, list[dict[str, str
     try:
         jurisdictions = compare.parse_jurisdictions(request.args.getlist("jurisdiction"))
     except ValueError as exc:
-        errors.append({"field": "jurisdiction-uk", "param": "jurisdiction",
+        errors.append({"field": "choose-uk", "param": "jurisdiction",
                        "message": f"Choose jurisdictions from the list: {exc}"})
     else:
         if len(jurisdictions) < 2:
-            errors.append({"field": "jurisdiction-uk", "param": "jurisdiction",
+            errors.append({"field": "choose-uk", "param": "jurisdiction",
                            "message": "Choose two or more jurisdictions to compare"})
     period = None
     try:
