@@ -8,13 +8,18 @@ figure, the figure says so (``None`` and a note under ``missing``) instead of
 showing a zero: a count of 0 means the hub holds data and none of it matched.
 
 Query results are cached per published store snapshot (see
-:class:`FigureCache`): the first request after a harvest runs the queries, the
-rest only reshape their rows for the jurisdictions and period asked for.
+:class:`FigureCache`), and kept on disk beside each snapshot when it is
+published (:func:`precompute`, run after every write): a request reads the
+rows (or, when none were kept, runs the queries) once per snapshot and then
+only reshapes them for the jurisdictions and period asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 import threading
 import time
@@ -215,9 +220,76 @@ CACHE = FigureCache()
 
 
 def rows(store: GraphStore, name: str, cache_: FigureCache | None = None) -> list[dict[str, Any]]:
-    """A named query's rows, cached per snapshot."""
+    """A named query's rows, cached per snapshot: from the rows stored beside
+    the snapshot when it was published (:func:`precompute`), or else by
+    running the query."""
     c = cache_ or CACHE
-    return c.get(store, ("query", name), lambda: run(store, name))
+
+    def compute() -> list[dict[str, Any]]:
+        stored = c.get(store, ("stored",), lambda: load_stored_rows(store))
+        if stored is not None and name in stored:
+            return stored[name]
+        return run(store, name)
+
+    return c.get(store, ("query", name), compute)
+
+
+# ------------------------------------------------------- rows kept on disk
+
+#: Where the page's query rows of each snapshot are kept, under the data directory.
+STORED = Path("cache") / "compare"
+
+
+def stored_rows_path(data_dir: Path, snapshot: str) -> Path:
+    return Path(data_dir) / STORED / f"{Path(snapshot).name}.json"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def precompute(config: Any, store: GraphStore | None = None) -> Path | None:
+    """Run the comparison page's named queries on the current snapshot and
+    keep their rows beside it, so that no web process pays for them on its
+    first request after a harvest. Called after each write (with the search
+    index); does nothing for a store without snapshots."""
+    if config["store.backend"] != "oxigraph":
+        return None
+    reader = OxigraphReader(config.data_dir)
+    if reader.snapshot is None:
+        return None
+    queries = named_queries()
+    data = {"snapshot": reader.snapshot,
+            "queries": {name: _digest(queries[name].text) for name in PAGE_QUERIES},
+            "rows": {name: run(reader, name) for name in PAGE_QUERIES}}
+    path = stored_rows_path(config.data_dir, reader.snapshot)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+    # Rows of snapshots that are gone go with them.
+    for old in path.parent.glob("*.json"):
+        if not (Path(config.data_dir) / "snapshots" / old.stem).exists():
+            old.unlink(missing_ok=True)
+    return path
+
+
+def load_stored_rows(store: GraphStore) -> dict[str, list[dict[str, Any]]] | None:
+    """The rows :func:`precompute` kept for the store's snapshot, for the
+    queries whose text has not changed since; None when there are none."""
+    if not isinstance(store, OxigraphReader) or not store.snapshot:
+        return None
+    path = stored_rows_path(store.data_dir, store.snapshot)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("snapshot") != store.snapshot:
+        return None
+    queries = named_queries()
+    digests = data.get("queries") or {}
+    return {name: found for name, found in (data.get("rows") or {}).items()
+            if name in queries and digests.get(name) == _digest(queries[name].text)}
 
 
 # -------------------------------------------------------------------- parsing

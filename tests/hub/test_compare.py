@@ -156,9 +156,10 @@ def test_figures_are_cached_per_snapshot(config: Config, writer: GraphStore) -> 
     assert isinstance(reader, OxigraphReader)
     cache = compare.FigureCache()
     first = compare.comparison(reader, ["uk", "wales"], cache_=cache)
-    assert cache.misses and not cache.hits
+    misses, hits = cache.misses, cache.hits
+    assert misses > len(compare.PAGE_QUERIES)
     again = compare.comparison(reader, ["uk", "wales"], cache_=cache)
-    assert again is first and cache.hits == 1
+    assert again is first and cache.hits == hits + 1 and cache.misses == misses
     # Other choices reshape the cached query rows: no query runs again.
     queries = {k for (_, k) in cache._entries if k[0] == "query"}
     compare.comparison(reader, ["uk", "scotland"], (2020, 2020), cache_=cache)
@@ -186,3 +187,47 @@ def test_a_writable_store_is_never_cached(writer: GraphStore) -> None:
     write(writer, {"s": [plan(UK), commitment(UK, 1, ["Health"])]})
     assert count() == 1
     assert not cache._entries
+
+
+# ------------------------------------------------------------------ rows kept on disk
+
+
+def test_rows_kept_beside_the_snapshot_are_read_instead_of_querying(
+        config: Config, writer: GraphStore) -> None:
+    import json
+
+    write(writer, {"s": [plan(UK), commitment(UK, 1, ["Open data"])]})
+    path = compare.precompute(config)
+    assert path is not None and path.exists()
+    reader = open_store(config)
+    assert path == compare.stored_rows_path(config.data_dir, reader.snapshot)
+    data = json.loads(path.read_text())
+    assert data["rows"]["plans-timeline"] == compare.run(reader, "plans-timeline")
+    # Proof that the page reads them: a count changed on disk shows on the page.
+    data["rows"]["plans-timeline"][0]["commitments"] = 41
+    path.write_text(json.dumps(data))
+    figures = compare.comparison(reader, ["uk", "wales"], cache_=compare.FigureCache())
+    assert figures["timeline"]["plans"][0]["commitments"] == 41
+    # Rows of a query whose text has changed since are not used.
+    data["queries"]["plans-timeline"] = "0" * 16
+    path.write_text(json.dumps(data))
+    figures = compare.comparison(reader, ["uk", "wales"], cache_=compare.FigureCache())
+    assert figures["timeline"]["plans"][0]["commitments"] == 1
+    # Nor are rows kept for another snapshot.
+    path.write_text("not json")
+    assert compare.load_stored_rows(reader) is None
+    reader.close()
+
+
+def test_precompute_forgets_the_rows_of_snapshots_that_are_gone(
+        config: Config, writer: GraphStore) -> None:
+    write(writer, {"s": [plan(UK)]})
+    gone = compare.stored_rows_path(config.data_dir, "snapshots/00000000000000000001-1")
+    gone.parent.mkdir(parents=True, exist_ok=True)
+    gone.write_text("{}")
+    kept = compare.precompute(config)
+    assert kept is not None and kept.exists() and not gone.exists()
+
+
+def test_precompute_needs_a_published_snapshot(config: Config) -> None:
+    assert compare.precompute(config) is None

@@ -298,10 +298,20 @@ def compare_page() -> Response:
     data = {**figures, "queries": queries, "links": links(jurisdictions, period)}
     if wants_json():
         return respond("compare/index.html", data)
-    return respond("compare/index.html", data, figures=figures, errors=[],
-                   charts=make_charts(figures), meetings=meetings_grid(figures),
-                   panels=charts.attendance_panels(figures["process"], figures["jurisdictions"]),
-                   **_template_context(jurisdictions, period))
+
+    def render() -> str:
+        return render_template(
+            "compare/index.html", data=data, figures=figures, errors=[],
+            charts=make_charts(figures), meetings=meetings_grid(figures),
+            panels=charts.attendance_panels(figures["process"], figures["jurisdictions"]),
+            **_template_context(jurisdictions, period))
+
+    # The page is the same for everyone who makes the same choice on this snapshot.
+    key = ("html", tuple(jurisdictions), period, request.args.get("period", "")[:40],
+           request.script_root)
+    response = Response(compare.CACHE.get(resources.store(), key, render), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
 
 
 @bp.get("/compare/theme/<slug>")

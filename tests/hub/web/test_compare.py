@@ -58,6 +58,13 @@ def rows_of(client: FlaskClient, url: str) -> list[dict[str, str]]:
 # ------------------------------------------------------------------ the figures
 
 
+def test_each_write_keeps_the_page_rows_beside_its_snapshot(site: Config) -> None:
+    with open_store(site) as store:
+        stored = compare.load_stored_rows(store)
+        assert stored is not None and set(stored) == set(compare.PAGE_QUERIES)
+        assert stored["attendance"] == compare.run(store, "attendance")
+
+
 def test_timeline_lists_the_uk_and_scotland_plans_with_their_periods(client: FlaskClient) -> None:
     timeline = figures(client)["timeline"]
     periods = {(p["jurisdiction"], p["start"], p["end"]) for p in timeline["plans"]}
