@@ -48,12 +48,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from hub import compare
 from hub.settings import Config, load_config
 from hub.store import open_store
+from hub.terms import Triple
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -115,7 +117,7 @@ def build_synthetic(data_dir: Path, triples: int) -> Config:
     from hub.vocabgraph import ensure_vocabulary
 
     config = _config(data_dir)
-    graphs = synthetic.graphs(triples)
+    graphs: dict[str, Iterable[Triple]] = dict(synthetic.graphs(triples))
     writer = open_store(config, write=True)
     try:
         ensure_vocabulary(writer)
@@ -268,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench.compare: {name}…", file=sys.stderr, flush=True)
             started = time.perf_counter()
             config = _config(data_dir) if (data_dir / "current").exists() else build(data_dir)
-            entry = {"build_s": round(time.perf_counter() - started, 1)}
+            entry: dict[str, Any] = {"build_s": round(time.perf_counter() - started, 1)}
             entry["app"] = app_latency(config, args.repeat, args.cold)
             if not args.no_http:
                 entry["http"] = http_latency(data_dir, max(3, args.repeat // 4))

@@ -463,7 +463,7 @@ def themes(matrix_rows: list[dict], jurisdictions: list[str], period: tuple[int,
             counts[row["theme"]][j] += n
     in_period = {j for per in counts.values() for j in per}
     known = with_themes if period is None else in_period
-    rows_out = []
+    rows_out: list[dict[str, Any]] = []
     for theme in sorted(counts, key=lambda t: (labels.get(t) or t).lower()):
         rows_out.append({
             "theme": theme, "slug": theme.rsplit("/", 1)[-1],
@@ -498,7 +498,7 @@ def _chair_arrangement(meetings: dict[str, list[dict]]) -> str:
     """Chairing in words, from the chairs of each meeting of one body."""
     n = len(meetings)
     co = [m for m in meetings.values() if len(m) > 1]
-    sectors = defaultdict(int)
+    sectors: dict[str, int] = defaultdict(int)
     for chairs in co:
         known = sorted({c["sector"] for c in chairs if c["sector"]})
         if len(known) > 1:
@@ -569,10 +569,10 @@ def process(data: dict[str, list[dict]], jurisdictions: list[str],
         chaired[j].setdefault(row["body"], {}).setdefault(row["meeting"], []).append(
             {"chair": row["chair"], "name": row["name"], "sector": row["sector"], "date": row["date"]})
     for j, bodies in chaired.items():
-        for body, meetings in bodies.items():
+        for body_iri, meetings in bodies.items():
             people: dict[str, dict[str, Any]] = {}
-            for chairs in meetings.values():
-                for c in chairs:
+            for chair_list in meetings.values():
+                for c in chair_list:
                     p = people.setdefault(c["chair"], {"chair": c["chair"], "name": c["name"],
                                                        "sector": c["sector"], "meetings": 0,
                                                        "first": c["date"], "last": c["date"]})
@@ -580,7 +580,7 @@ def process(data: dict[str, list[dict]], jurisdictions: list[str],
                     p["first"] = min(p["first"], c["date"])
                     p["last"] = max(p["last"], c["date"])
             out[j]["chairs"].append({
-                "body": body, "body_name": body_names.get(body),
+                "body": body_iri, "body_name": body_names.get(body_iri),
                 "meetings": len(meetings),
                 "co_chaired": sum(1 for m in meetings.values() if len(m) > 1),
                 "arrangement": _chair_arrangement(meetings),
