@@ -156,17 +156,23 @@ class FigureCache:
     The key of an entry is the store's published snapshot (its id, from
     :attr:`hub.store.OxigraphReader.snapshot`) and what was asked (a query, a
     set of jurisdictions and a period). A new snapshot makes every older entry
-    unreachable, and they are dropped. A store without snapshots (a remote
-    SPARQL server) is cached for ``ttl`` seconds; a writable store, whose
-    content changes under us, is never cached. Concurrent requests for one
-    missing entry compute it once."""
+    unreachable, and they are dropped. Query rows (keys starting ``"query"``
+    or ``"stored"``: a few dozen per snapshot) stay for the snapshot's life;
+    what is built from them (figures, pages: one per choice made) is kept for
+    the ``max_entries`` most recently used choices. A store without snapshots
+    (a remote SPARQL server) is cached for ``ttl`` seconds; a writable store,
+    whose content changes under us, is never cached. Concurrent requests for
+    one missing entry compute it once."""
 
-    def __init__(self, max_entries: int = 256, ttl: float = 60.0) -> None:
+    PINNED = ("query", "stored")
+
+    def __init__(self, max_entries: int = 64, ttl: float = 60.0) -> None:
         self.max_entries = max_entries
         self.ttl = ttl
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._entries: OrderedDict[tuple[Hashable, tuple[Any, ...]], Any] = OrderedDict()
+        self._pinned: dict[tuple[Hashable, tuple[Any, ...]], Any] = {}
         self._lock = threading.Lock()
-        self._computing: dict[Hashable, threading.Lock] = {}
+        self._computing: dict[tuple[Hashable, tuple[Any, ...]], threading.Lock] = {}
         self._generation: Hashable = None
         self.hits = 0
         self.misses = 0
@@ -179,7 +185,15 @@ class FigureCache:
             return ("snapshot", store.data_dir.as_posix(), store.snapshot or "")
         return ("ttl", id(store), int(time.monotonic() // self.ttl))
 
-    def get(self, store: GraphStore, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def _find(self, full: tuple[Hashable, tuple[Any, ...]]) -> tuple[bool, Any]:
+        if full in self._pinned:
+            return True, self._pinned[full]
+        if full in self._entries:
+            self._entries.move_to_end(full)
+            return True, self._entries[full]
+        return False, None
+
+    def get(self, store: GraphStore, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         generation = self.generation(store)
         if generation is None:
             return compute()
@@ -188,30 +202,41 @@ class FigureCache:
             if generation != self._generation:
                 # Another snapshot: what was cached describes an older graph.
                 self._entries.clear()
+                self._pinned.clear()
                 self._generation = generation
-            if full in self._entries:
-                self._entries.move_to_end(full)
+            found, value = self._find(full)
+            if found:
                 self.hits += 1
-                return self._entries[full]
+                return value
             lock = self._computing.setdefault(full, threading.Lock())
         with lock:
             with self._lock:
-                if full in self._entries:
+                found, value = self._find(full)
+                if found:
                     self.hits += 1
-                    return self._entries[full]
+                    return value
             value = compute()
             with self._lock:
                 self.misses += 1
                 if self._generation == generation:
-                    self._entries[full] = value
-                    while len(self._entries) > self.max_entries:
-                        self._entries.popitem(last=False)
+                    if key[0] in self.PINNED:
+                        self._pinned[full] = value
+                    else:
+                        self._entries[full] = value
+                        while len(self._entries) > self.max_entries:
+                            self._entries.popitem(last=False)
                 self._computing.pop(full, None)
         return value
+
+    def cached(self) -> list[tuple[Any, ...]]:
+        """What is cached (without the snapshot)."""
+        with self._lock:
+            return [full[1] for full in (*self._pinned, *self._entries)]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._pinned.clear()
             self._generation = None
 
 

@@ -161,9 +161,10 @@ def test_figures_are_cached_per_snapshot(config: Config, writer: GraphStore) -> 
     again = compare.comparison(reader, ["uk", "wales"], cache_=cache)
     assert again is first and cache.hits == hits + 1 and cache.misses == misses
     # Other choices reshape the cached query rows: no query runs again.
-    queries = {k for (_, k) in cache._entries if k[0] == "query"}
+    queries = {k for k in cache.cached() if k[0] == "query"}
+    assert len(queries) == len(compare.PAGE_QUERIES)
     compare.comparison(reader, ["uk", "scotland"], (2020, 2020), cache_=cache)
-    assert {k for (_, k) in cache._entries if k[0] == "query"} == queries
+    assert {k for k in cache.cached() if k[0] == "query"} == queries
     # A harvest publishes a new snapshot: the reader moves to it and the
     # figures follow.
     write(writer, {"s": [plan(UK), commitment(UK, 1, ["Open data"]), commitment(UK, 2, ["Health"])]})
@@ -172,6 +173,20 @@ def test_figures_are_cached_per_snapshot(config: Config, writer: GraphStore) -> 
     newer = compare.comparison(reader, ["uk", "wales"], cache_=cache)
     assert newer["timeline"]["plans"][0]["commitments"] == 2
     assert first["timeline"]["plans"][0]["commitments"] == 1
+    reader.close()
+
+
+def test_only_the_most_recent_choices_are_kept(config: Config, writer: GraphStore) -> None:
+    write(writer, {"s": [plan(UK), commitment(UK, 1, ["Open data"])]})
+    reader = open_store(config)
+    cache = compare.FigureCache(max_entries=3)
+    for year in range(2015, 2025):
+        compare.comparison(reader, ["uk", "wales"], (year, year), cache_=cache)
+    kept = cache.cached()
+    assert len([k for k in kept if k[0] == "comparison"]) == 3
+    assert ("comparison", ("uk", "wales"), (2024, 2024)) in kept
+    # The query rows stay, so an evicted choice is rebuilt without querying.
+    assert len([k for k in kept if k[0] == "query"]) == len(compare.PAGE_QUERIES)
     reader.close()
 
 
@@ -186,7 +201,7 @@ def test_a_writable_store_is_never_cached(writer: GraphStore) -> None:
     assert count() is None
     write(writer, {"s": [plan(UK), commitment(UK, 1, ["Health"])]})
     assert count() == 1
-    assert not cache._entries
+    assert not cache.cached()
 
 
 # ------------------------------------------------------------------ rows kept on disk
