@@ -75,9 +75,10 @@ def read_choice() -> tuple[list[str], tuple[int, int] | None, list[dict[str, str
     try:
         period = compare.parse_period(request.args.get("period"))
     except ValueError as exc:
-        errors.append({"field": "period", "param": "period",
-                       "message": f"Enter the plan period as a year or a range of years, "
-                       f"such as 2019-2021 ({exc})"})
+        message = ("Enter a plan period that ends in or after the year it starts"
+                   if "ends before" in str(exc) else
+                   "Enter the plan period as a year or a range of years, such as 2019-2021")
+        errors.append({"field": "period", "param": "period", "message": message})
     return jurisdictions, period, errors
 
 

@@ -225,7 +225,9 @@ def test_bad_choices_are_explained(client: FlaskClient) -> None:
     text = period.get_data(as_text=True)
     assert "Enter the plan period as a year or a range of years" in text
     assert 'href="#period"' in text  # the error summary links to the field
-    assert client.get("/compare?period=2021-2019").status_code == 400
+    backwards = client.get("/compare?period=2021-2019")
+    assert backwards.status_code == 400
+    assert "ends in or after the year it starts" in backwards.get_data(as_text=True)
     assert client.get("/compare/theme/no-such-theme").status_code == 404
     assert client.get("/compare/theme/../etc").status_code == 404
     assert client.get("/compare.csv?table=nothing").status_code == 400
