@@ -17,8 +17,10 @@ mapped and written to a real store, read back as index documents through
   (counts for jurisdiction, kind, theme, year) and without, and against
   FTS5 with the equivalent SQL (``GROUP BY`` per facet, a side table for
   themes). Latencies are reported as p50/p95 in milliseconds, "cold" (the
-  first run of each query on a freshly opened index, nothing cached) and
-  "warm" (the repeats), and the hub/FTS5 ratio of each;
+  first run of each query on a freshly opened index, nothing cached),
+  "after warm-up" (the first run of each query on an index that has loaded
+  its most frequent terms, as a server does when it opens one) and "warm"
+  (the repeats), and the hub/FTS5 ratio of each;
 * the search page: ``GET /search`` through the Flask test client (query,
   facets, snippets and the HTML) with its p50/p95.
 
@@ -264,27 +266,39 @@ def run_size(n: int, workdir: Path, repeat: int, queries: list[dict[str, Any]]) 
         cold = _measure(lambda spec, g=gen, f=facets: search.search(g, _request(spec, f)), queries, 1)
         warm = _measure(lambda spec, g=gen, f=facets: search.search(g, _request(spec, f)), queries, repeat)
         gen.close()
+        gen = search.Generation(gen_path)  # fresh again, then warmed up as a server does
+        started = time.perf_counter()
+        warmed_terms = gen.warm_up()
+        warm_up_s = time.perf_counter() - started
+        first = _measure(lambda spec, g=gen, f=facets: search.search(g, _request(spec, f)), queries, 1)
+        gen.close()
         base = _measure(lambda spec, f=facets: fts.search(spec, f), queries, repeat)
         hub_cold, hub_warm, fts_all = (_percentiles([ms for _, ms in cold]),
                                        _percentiles([ms for _, ms in warm]),
                                        _percentiles([ms for _, ms in base]))
+        hub_first = _percentiles([ms for _, ms in first])
         out["search"][label] = {
             "hub_cold_ms": hub_cold,
+            "hub_after_warm_up_first_run_ms": hub_first,
+            "warm_up": {"terms": warmed_terms, "seconds": round(warm_up_s, 2)},
             "hub_warm_ms": hub_warm,
             "fts5_ms": fts_all,
             "ratio_hub_to_fts5_p95_cold": round(hub_cold["p95"] / fts_all["p95"], 2),
             "ratio_hub_to_fts5_p95_warm": round(hub_warm["p95"] / fts_all["p95"], 2),
             "by_query_class_p95_ms": {
                 kind: {"hub_cold": _percentiles([ms for k, ms in cold if k == kind])["p95"],
+                       "hub_after_warm_up": _percentiles([ms for k, ms in first if k == kind])["p95"],
                        "hub_warm": _percentiles([ms for k, ms in warm if k == kind])["p95"],
                        "fts5": _percentiles([ms for k, ms in base if k == kind])["p95"]}
                 for kind in dict.fromkeys(q["class"] for q in queries)
             },
         }
-    out["search"]["meets_target"] = (
-        out["search"]["with_facets"]["hub_cold_ms"]["p95"] < TARGET_P95_MS
-        and out["search"]["with_facets"]["hub_warm_ms"]["p95"] < TARGET_P95_MS
-    )
+    facets = out["search"]["with_facets"]
+    out["search"]["meets_target"] = {
+        "cold": facets["hub_cold_ms"]["p95"] < TARGET_P95_MS,
+        "after_warm_up": facets["hub_after_warm_up_first_run_ms"]["p95"] < TARGET_P95_MS,
+        "warm": facets["hub_warm_ms"]["p95"] < TARGET_P95_MS,
+    }
     out["search_page"] = _page_latency(config, queries, repeat)
     search.forget(config)
     fts.db.close()

@@ -52,7 +52,7 @@ _FIRST_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in ctx.source.entry_points:
+    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
         run.enqueue(url)
     yield from run.drain()
 
@@ -99,10 +99,10 @@ class _Run:
                 yield from self.visit(url)
 
     def visit(self, url: str) -> Iterator[Record]:
-        page = self.ctx.fetch(url)
-        if page is None:
+        parsed = self.ctx.get(url, parse_page)
+        if parsed is None:
             return
-        document = html.soup(page)
+        page, document = parsed
         canonical = html.canonical(document, page.url) or page.url
         parts = urlsplit(page.url)
         path = parts.path.lower()
@@ -324,6 +324,15 @@ class _Run:
 
 
 # ----------------------------------------------------------------- helpers
+
+
+def parse_page(page: Page) -> tuple[Page, BeautifulSoup]:
+    """A page parsed; a body without a heading or main content is an error,
+    so that the last good copy is read instead."""
+    document = html.soup(page)
+    if document.find(["main", "h1"]) is None and document.find(id="content") is None:
+        raise ValueError("no main content or heading: not a page of the source")
+    return page, document
 
 
 def _order(url: str) -> int:

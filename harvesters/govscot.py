@@ -5,9 +5,10 @@ its commitments and milestones.
 Discovery starts from the entry points of ``config/sources.toml``: the
 Steering Group's group page (its "Documents" list), the publications listing
 filtered to minutes (``/publications/?term=...&publicationTypes=minutes``,
-followed page by page), publications named directly, and sitemaps (an entry
-point ending in ``.xml``: a sitemap index or a URL set, read for the
-publications whose slug names the topic, ``options.topic`` of the source).
+followed page by page), publications named directly (also in
+``options.documents``: pages no listing reaches), and sitemaps (a URL ending
+in ``.xml``: a sitemap index or a URL set, read for the publications whose
+slug names the topic, ``options.topic`` of the source).
 Only links to ``/publications/`` pages on the topic are followed, so a harvest
 never wanders over the whole site.
 
@@ -87,7 +88,7 @@ _LISTING, _PLAN, _COMMITMENT, _MILESTONES, _OTHER, _FILES = range(6)
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in ctx.source.entry_points:
+    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
         run.enqueue(url)
     yield from run.drain()
     yield from run.finish()
@@ -148,21 +149,28 @@ class _Run:
         heapq.heappush(self.queue, (_priority(url) if priority is None else priority,
                                     len(self.queued), url))
 
+    def discover(self, url: str, priority: int | None = None) -> None:
+        """Queue a document found through another (a listing's result, a
+        group's document, a publication's file): only when the harvest
+        discovers, not when it reads the documents it is given (``--url``)."""
+        if self.follow:
+            self.enqueue(url, priority)
+
     def follow_link(self, url: str) -> None:
         """Queue a link found on a page, if the harvest follows links and the
         link is a publication on the topic; record links to other hosts."""
         if not self.ctx.allowed(url):
             self.ctx.link(url)
             return
-        if self.follow and self.on_topic(url):
-            self.enqueue(url)
+        if self.on_topic(url):
+            self.discover(url)
 
     def on_topic(self, url: str) -> bool:
         parts = urlsplit(url)
         if parts.path.startswith("/binaries/"):
             return True
         match = _PUBLICATION.match(parts.path)
-        return bool(match) and self.topic in match.group(1)
+        return match is not None and self.topic in match.group(1)
 
     def drain(self) -> Iterator[Record]:
         while self.queue:
@@ -179,14 +187,15 @@ class _Run:
         if path.startswith("/binaries/"):
             yield from self.binary(url)
             return
-        page = self.ctx.fetch(url)
-        if page is None:
+        parsed = self.ctx.get(url, parse_page)
+        if parsed is None:
             return
-        if "html" not in page.content_type and page.content_type:
-            self.ctx.error(page.url, f"expected an HTML page, got {page.content_type}", page.status)
-            return
-        document = html.soup(page)
+        page, document = parsed
         canonical = html.canonical(document, page.url) or page.url
+        if urlsplit(page.url).path.rstrip("/") == "/publications":
+            # every page of a listing names /publications/ as its canonical URL
+            self.listing(_PageInfo.of(page, document, page.url))
+            return
         if canonical in self.read and canonical != url:
             return  # page 1 of a publication and its main URL: one page
         self.read.add(canonical)
@@ -194,10 +203,8 @@ class _Run:
         info = _PageInfo.of(page, document, canonical)
         if urlsplit(page.url).path.startswith("/groups/"):
             yield from self.group(info)
-        elif urlsplit(page.url).path.rstrip("/") == "/publications":
-            self.listing(info)
         elif info.path.endswith("/documents/"):
-            self.documents_page(info)
+            yield from self.documents_page(info)
         elif info.is_minutes:
             yield from self.minutes(info)
         else:
@@ -215,18 +222,18 @@ class _Run:
             return
         for kind, loc in sitemap_entries(root):
             if kind == "sitemap":
-                self.enqueue(loc, _LISTING)
+                self.discover(loc, _LISTING)
             elif self.on_topic(loc):
-                self.enqueue(loc)
+                self.discover(loc)
 
     # -- listings and the group page -----------------------------------------------
     def listing(self, info: _PageInfo) -> None:
         """A publications listing: its results and its further pages."""
         for a in info.document.select("#search-results-list a.ds_search-result__link, "
                                       "ol.ds_search-results__list h3 a"):
-            self.enqueue(urljoin(info.url, str(a.get("href", ""))))
+            self.discover(urljoin(info.url, str(a.get("href", ""))))
         for a in info.document.select("nav#pagination a[href], .ds_pagination a[href]"):
-            self.enqueue(urljoin(info.url, str(a["href"])), _LISTING)
+            self.discover(urljoin(info.url, str(a["href"])), _LISTING)
 
     def group(self, info: _PageInfo) -> Iterator[Record]:
         name = info.title or "Open Government Partnership Steering Group"
@@ -239,7 +246,7 @@ class _Run:
         yield info.as_document(self.ctx, doc_type="group page")
         for link in _section_links(info.main, "Documents", info.url):
             self.group_names[link] = name
-            self.enqueue(link)
+            self.discover(link)
         for link in info.links:
             self.follow_link(link)
 
@@ -278,7 +285,7 @@ class _Run:
             self.short_titles[ref] = section.heading
             yield section.commitment(info, ref)
         if info.documents_link:
-            self.enqueue(info.documents_link, _FILES)
+            self.discover(info.documents_link, _FILES)
         yield info.as_document(self.ctx, doc_type="action plan", plans=[plan],
                                title=info.page_title)
 
@@ -347,17 +354,28 @@ class _Run:
                 for n, section in enumerate(sections, start=1):
                     self.numbers.setdefault(plan, {}).setdefault(_key(section.heading), n)
 
-    def documents_page(self, info: _PageInfo) -> None:
-        """A publication's supporting documents: the files, each a document."""
+    def documents_page(self, info: _PageInfo) -> Iterator[Record]:
+        """A publication's supporting documents: each file a document, with
+        the title and type the list gives it (its text when it is fetched)."""
         plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+        seen: set[str] = set()
         for a in info.document.select("a.ds_file-download__title, .ds_file-download__content a"):
             url = urljoin(info.url, str(a.get("href", "")))
+            if url in seen:
+                continue
+            seen.add(url)
             if not self.ctx.allowed(url):
                 self.ctx.link(url)
                 continue
             title = " ".join(a.get_text().split()) or info.title
             self.file_titles[url] = (title, plan)
-            self.enqueue(url, _FILES)
+            yield Document(
+                source_url=info.url, fetched_at=info.fetched_at, url=url, title=title,
+                doc_type="pdf edition" if url.lower().endswith(".pdf") else "supporting document",
+                jurisdiction=self.ctx.source.jurisdiction, publisher=self.ctx.source.publisher,
+                plans=[plan] if plan else [],
+            )
+            self.discover(url, _FILES)
 
     def binary(self, url: str) -> Iterator[Record]:
         """A file (the PDF edition of a publication): its text where the body
@@ -609,6 +627,17 @@ class _PageInfo:
 # --------------------------------------------------------------- page content
 
 
+def parse_page(page: Page) -> tuple[Page, BeautifulSoup]:
+    """A gov.scot page parsed; a body that is not a page of the site (no main
+    content and no page heading) is an error, so that the last good copy is
+    read instead."""
+    document = html.soup(page)
+    if document.find("main") is None and document.find("h1") is None:
+        raise ValueError("no <main> content and no heading: not a gov.scot page as its "
+                         "templates write them")
+    return page, document
+
+
 def _blocks(container: Tag | None) -> list[Tag]:
     """The headings, paragraphs and lists of a content area in document order,
     each at the top (a paragraph inside a list item belongs to the item)."""
@@ -682,8 +711,7 @@ class CommitmentSection:
                             if re.fullmatch(r"commitment title", name, re.I)), None)
         title = description = None
         if title_nodes:
-            paragraphs = [_text(n) for n in title_nodes if n.name == "p"]
-            paragraphs = [p for p in paragraphs if p]
+            paragraphs = [p for p in (_text(n) for n in title_nodes if n.name == "p") if p]
             title = paragraphs[0] if paragraphs else None
             description = " ".join(paragraphs[1:]) or None
         elif "" in self.fields:  # the title as the first paragraph under the heading

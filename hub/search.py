@@ -25,6 +25,7 @@ operator) are searched as plain words: a search never fails on its query.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -53,7 +54,9 @@ from hub.index import (
     JURISDICTION_LABELS,
     KIND_LABELS,
     KIND_PLURALS,
+    SCORED_IN,
     STOP_WORDS,
+    TEXT_FIELDS,
     current_generation,
     index_root,
 )
@@ -77,7 +80,7 @@ MAX_DEPTH = 10_000
 #: Characters of a snippet around its first match.
 SNIPPET_CHARS = 260
 
-ENGLISH_FIELDS = frozenset({"title", "text", "publisher"})
+ENGLISH_FIELDS = frozenset({"title", "text", "body", "publisher"})
 SORTS = ("relevance", "date")
 FACETS = ("jurisdiction", "kind", "theme", "year")
 
@@ -234,7 +237,7 @@ class Generation:
             self.year = cols["year"]
             self.ordinal = cols["ordinal"]
             self.theme_bits = cols["theme_bits"]
-            self.lengths = {name: cols[f"length_{name}"] for name in FIELD_BOOSTS}
+            self.lengths = {name: cols[f"length_{name}"] for name in TEXT_FIELDS}
         self.n = len(self.live)
         self.n_live = int(self.live.sum())
         self.avg_length = {
@@ -249,15 +252,30 @@ class Generation:
         self.vocabulary: dict[str, int] = vocab
         self._sorted_words = sorted(vocab)
         self._lock = threading.RLock()
+        self._closed = False
         self._cache = _BoundedCache(POSTINGS_CACHE_BYTES)
         self._small = _BoundedCache(SMALL_CACHE_BYTES)
         self.leaves = [(s.reader(), offset) for s, offset in self._leaf_searchers()]
+
+    def warm_up(self, budget: float = 0.5) -> int:
+        """Load the postings of the most frequent terms (listed at build time)
+        until ``budget`` of the postings cache is used; returns the number
+        loaded. Run in the background when a process opens a generation, so
+        that the first searches after a rebuild need not read them."""
+        loaded = 0
+        for fieldname, text in self.meta.get("warm_terms", []):
+            if self._closed or self._cache.bytes > self._cache.max_bytes * budget:
+                break
+            self.postings(fieldname, text)
+            loaded += 1
+        return loaded
 
     def _leaf_searchers(self) -> list[tuple[Any, int]]:
         return list(self.searcher.leaf_searchers())
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self.searcher.close()
 
     # -- postings ---------------------------------------------------------
@@ -272,7 +290,7 @@ class Generation:
             ids, tf = self._read_postings(fieldname, text)
         if len(ids):
             keep = self.live[ids]
-            ids, tf = ids[keep], tf[keep]
+            ids, tf = ids[keep].astype(np.int32), tf[keep]
         df = len(ids)
         if df:
             idf = math.log(1.0 + (self.n_live - df + 0.5) / (df + 0.5))
@@ -470,7 +488,7 @@ class _Evaluator:
         m = self.gen.empty()
         if self.terms > MAX_TERMS:
             return m
-        ids, contrib = self.gen.postings(fieldname, text)
+        ids, contrib = self.gen.postings(SCORED_IN.get(fieldname, fieldname), text)
         m.mask[ids] = True
         m.scores[ids] = contrib * boost
         return m
@@ -858,8 +876,14 @@ def _hit(stored: dict[str, Any], en: set[str], other: set[str], prefixes: list[s
 
 
 def _unknown_words(gen: Generation, text: str) -> list[str]:
+    """Words of the query the index has never seen, as written or stemmed
+    ("panel" is known when "panels" is)."""
+    def known(word: str) -> bool:
+        return _fold(word) in gen.vocabulary or any(
+            len(gen.postings(name, _en_key(word))[0]) for name in ("body", "title"))
+
     return [w for w in plain_words(text.lower())
-            if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS and _fold(w) not in gen.vocabulary]
+            if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS and not known(w)]
 
 
 def suggest_word(gen: Generation, word: str) -> str | None:
@@ -950,7 +974,14 @@ def open_current(config: Any) -> Generation | None:
             return None
         gen = Generation(path)
         _open[key] = (target, gen)
-        return gen
+    threading.Thread(target=_warm_quietly, args=(gen,), name="ogh-index-warm-up", daemon=True).start()
+    return gen
+
+
+def _warm_quietly(gen: Generation) -> None:
+    # A generation closed or replaced meanwhile has nothing left to warm.
+    with contextlib.suppress(Exception):
+        gen.warm_up()
 
 
 def forget(config: Any) -> None:

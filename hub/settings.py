@@ -69,6 +69,10 @@ SETTINGS: tuple[Setting, ...] = (
             "The environment variable holding the remote server's user name."),
     Setting("store", "password_env", str, "OGH_STORE_PASSWORD",
             "The environment variable holding the remote server's password."),
+    Setting("store", "timeout", float, 60.0,
+            "Seconds to wait for the remote server's answer to one request, and for a "
+            "write being switched in to finish before a read gives up (store.backend = "
+            "'sparql').", minimum=0.1),
     Setting("store", "keep_snapshots", int, 3,
             "How many published snapshots of the embedded store to keep for "
             "readers.", minimum=1),
@@ -112,6 +116,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql", "max_body_bytes", int, 1_000_000,
             "The largest request body /sparql accepts.", minimum=1),
     Setting("sparql", "workers", int, 2, "Query processes answering /sparql.", minimum=1),
+    Setting("sparql", "max_result_bytes", int, 50_000_000,
+            "The largest serialized result /sparql returns, in bytes; longer results "
+            "are cut (at a whole row) and marked as truncated.", minimum=1),
     # server
     Setting("server", "host", str, "127.0.0.1", "The address `ogh serve` binds to."),
     Setting("server", "port", int, 8080, "The port `ogh serve` listens on.", minimum=0),

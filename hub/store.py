@@ -422,25 +422,7 @@ class OxigraphStore(_OxigraphReads, GraphStore):
                 self._store.remove_graph(node)
 
     def load(self, data: IO[bytes] | bytes, fmt: str, graph: str | None = None) -> list[str]:
-        rdf_format = FORMATS[format_for("", fmt)]
-        source = io.BytesIO(data) if isinstance(data, bytes) else data
-        target = ox.NamedNode(graph) if graph is not None else None
-        try:
-            by_graph: dict[str, list[ox.Quad]] = {}
-            for quad in ox.parse(source, rdf_format):
-                g = quad.graph_name
-                if isinstance(g, ox.DefaultGraph):
-                    if target is None:
-                        raise StoreError(
-                            "the file has triples outside any named graph; say which graph "
-                            "they belong to with --graph IRI"
-                        )
-                    quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
-                    g = target
-                key = g.value if isinstance(g, ox.NamedNode) else str(g)
-                by_graph.setdefault(key, []).append(quad)
-        except SyntaxError as exc:
-            raise StoreError(f"not valid {fmt}: {exc}") from None
+        by_graph = parse_dataset(data, fmt, graph)
         with self._writing():
             for name, items in by_graph.items():
                 node = ox.NamedNode(name)
@@ -503,6 +485,31 @@ def _copy_store(source: Path, target: Path) -> None:
     os.rename(tmp, target)
 
 
+def parse_dataset(data: IO[bytes] | bytes, fmt: str, graph: str | None = None) -> dict[str, list[ox.Quad]]:
+    """RDF to load, as quads by named graph; triples outside any named graph go
+    into ``graph`` (refused without one). Shared by every backend's ``load``."""
+    rdf_format = FORMATS[format_for("", fmt)]
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    target = ox.NamedNode(graph) if graph is not None else None
+    by_graph: dict[str, list[ox.Quad]] = {}
+    try:
+        for quad in ox.parse(source, rdf_format):
+            g = quad.graph_name
+            if isinstance(g, ox.DefaultGraph):
+                if target is None:
+                    raise StoreError(
+                        "the file has triples outside any named graph; say which graph "
+                        "they belong to with --graph IRI"
+                    )
+                quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                g = target
+            key = g.value if isinstance(g, ox.NamedNode) else str(g)
+            by_graph.setdefault(key, []).append(quad)
+    except SyntaxError as exc:
+        raise StoreError(f"not valid {fmt}: {exc}") from None
+    return by_graph
+
+
 # ================================================================ opening
 
 
@@ -543,4 +550,5 @@ __all__ = [
     "URIRef",
     "format_for",
     "open_store",
+    "parse_dataset",
 ]

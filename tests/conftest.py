@@ -93,3 +93,26 @@ def run_harvest(config: Config, replay_server: object, *sources: str, urls: list
                        only_urls=urls, after_write=derived_updates)
         for s in sources
     ]
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One private Virtuoso for the whole session (tests/virtuoso.py): started
+    from the Debian package's configuration with its files in a temporary
+    folder and free ports, stopped by its process id at the end."""
+    from tests.virtuoso import Virtuoso, available
+
+    if not available():
+        require_service("Virtuoso (virtuoso-t from the virtuoso-opensource package)")
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def remote(virtuoso):  # type: ignore[no-untyped-def]
+    """The session's Virtuoso, emptied of the graphs earlier tests stored."""
+    virtuoso.reset()
+    return virtuoso

@@ -51,6 +51,7 @@ def test_harvest_succeeds_and_survives_missing_pages(harvested: tuple[Config, An
     # 404: each is an error of its own, and the source still succeeds.
     missing = [e for e in result.errors if e["status"] == 404]
     assert missing, "the unrecorded progress pages should be reported"
+    assert missing == result.errors, "errors other than the unrecorded pages"
     assert all(e["url"].startswith(BASE) for e in missing)
 
 
@@ -309,3 +310,89 @@ def test_sitemap_entry_point(tmp_path: Path, config: Config) -> None:
     assert f"{BASE}fishing-quotas-2023/" not in asked
     with open_store(config) as reader:
         assert [m["date"] for m in EntityReader(reader).list("Meeting")] == ["2023-10-24"]
+
+
+def test_single_url_reads_that_document_only(config: Config, replay: Any) -> None:
+    """``--url`` on the group page: the group and its page, not the minutes it
+    lists (no discovery when reading given documents)."""
+    url = "https://www.gov.scot/groups/open-government-partnership-steering-group/"
+    replay.reset_log()
+    [result] = run_harvest(config, replay, SOURCE, urls=[url])
+    assert result.outcome == "succeeded", result.reason
+    asked = {request[0] for request in replay.requests if not request[0].endswith("/robots.txt")}
+    assert asked == {url}
+    with open_store(config) as reader:
+        entities = EntityReader(reader)
+        assert entities.list("Meeting") == []
+        [body] = [b for b in entities.list("Body") if b["homepage"] == url]
+        assert body["title"] == "Open Government Partnership Steering Group"
+
+
+def test_listing_is_followed_page_by_page(tmp_path: Path, config: Config) -> None:
+    """The publications listing shows ten results a page; its pagination is
+    followed to the last page."""
+    from dataclasses import replace
+
+    from harvesters.replay import ReplayServer
+    from hub.runner import derived_updates, harvest_source
+
+    folder = tmp_path / "corpus" / SOURCE
+    folder.mkdir(parents=True)
+    listing = f"{BASE[:-1]}/?term=steering%20group&publicationTypes=minutes"
+    recorded = (CORPUS / SOURCE / "publications" /
+                "index__term=open+government+partnership+steering+group_publicationTypes=minutes.html"
+                ).read_text(encoding="utf-8")
+    first, second = (f"open-government-partnership-steering-group-minutes-{m}"
+                     for m in ("october-2023", "december-2020"))
+
+    def page(result: str, next_page: str = "") -> str:
+        items = (f'<li class="ds_search-result"><h3 class="ds_search-result__title">'
+                 f'<a class="ds_search-result__link" href="/publications/{result}/">x</a></h3></li>')
+        nav = (f'<li class="ds_pagination__item"><a class="ds_pagination__link" href="{next_page}">'
+               "Next</a></li>") if next_page else ""
+        body = recorded.split('<ol id="search-results-list"')[0]
+        return (f'{body}<ol id="search-results-list" class="ds_search-results__list">{items}</ol>'
+                f'<nav id="pagination" class="ds_pagination"><ul class="ds_pagination__list">{nav}'
+                "</ul></nav></section></main></body></html>")
+
+    (folder / "page1.html").write_text(page(first, "?term=steering%20group&publicationTypes=minutes&page=2"))
+    (folder / "page2.html").write_text(page(second))
+    html_type = {"status": 200, "content_type": "text/html; charset=utf-8"}
+    responses = [{"url": listing, "file": "page1.html", **html_type},
+                 {"url": listing + "&page=2", "file": "page2.html", **html_type}]
+    for slug in (first, second):
+        recording = CORPUS / SOURCE / "publications" / f"{slug}.html"
+        (folder / f"{slug}.html").write_bytes(recording.read_bytes())
+        responses.append({"url": f"{BASE}{slug}/", "file": f"{slug}.html", **html_type})
+    (folder / "manifest.json").write_text(json.dumps({"source": SOURCE, "responses": responses}))
+    source = replace(config.source(SOURCE), entry_points=(listing,), expect={})
+    with ReplayServer(tmp_path / "corpus") as server:
+        result = harvest_source(config, source, rewrite=server.url, after_write=derived_updates)
+    assert result.outcome == "succeeded", result.reason
+    with open_store(config) as reader:
+        assert sorted(m["date"] for m in EntityReader(reader).list("Meeting")) == [
+            "2020-12-09", "2023-10-24"]
+
+
+def test_broken_page_keeps_its_last_good_copy(config: Config, replay: Any) -> None:
+    """A minutes page that comes back as something else (a bare error page
+    with status 200) is an error of its own; its last good copy is read, so
+    the meeting stays in the graph."""
+    from harvesters.replay import Fault
+
+    url = f"{BASE}open-government-partnership-steering-group-minutes-may-2022/"
+    [first] = run_harvest(config, replay, SOURCE)
+    assert first.outcome == "succeeded", first.reason
+    replay.inject(url, Fault("body", body=b"<html><body><p>Service unavailable</p></body></html>",
+                             content_type="text/html; charset=utf-8"))
+    try:
+        [second] = run_harvest(config, replay, SOURCE)
+    finally:
+        replay.clear_faults()
+    assert second.outcome == "succeeded", second.reason
+    assert any(e["url"] == url and "cannot parse" in e["reason"] for e in second.errors)
+    with open_store(config) as reader:
+        meetings = EntityReader(reader).list("Meeting")
+    assert len(meetings) == 7
+    may = next(m for m in meetings if m["date"] == "2022-05-03")
+    assert may["attendance"]["total"] == 18

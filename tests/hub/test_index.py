@@ -331,3 +331,39 @@ def test_caches_are_bounded_by_bytes() -> None:
     assert cache.bytes == 90
     cache.put("huge", "H", 1000)  # larger than the whole cache: not kept
     assert cache.get("huge") is None and len(cache) == 2
+
+
+def test_warm_up_loads_the_most_frequent_terms(site_index: search.Generation) -> None:
+    fresh = search.Generation(site_index.path)
+    assert len(fresh._cache) == 0
+    loaded = fresh.warm_up()
+    assert loaded == len(fresh.meta["warm_terms"]) > 10
+    assert fresh.meta["warm_terms"][0][0] in ("body", "title")
+    assert len(fresh._cache) == loaded
+    fresh.close()
+
+
+def test_readers_follow_rebuilds_and_old_readers_keep_working(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    config = build_site(tmp_path / "data")
+    first = search.open_current(config)
+    assert first is not None and search.open_current(config) is first  # opened once per process
+    expected = _search(first, "open contracting").total
+    monkeypatch.setattr(index, "GRACE_SECONDS", 0)  # old generations are removed at once
+    for _ in range(index.KEEP_GENERATIONS + 2):
+        with open_store(config) as store:
+            index.rebuild(config, store)
+    assert not first.path.exists()  # its files are gone from the disk...
+    assert _search(first, "open contracting").total == expected  # ...but a reader on it still answers
+    assert _search(first, "fiscal", sort="date").hits
+    latest = search.open_current(config)
+    assert latest is not first and latest.path == index.current_generation(config)
+    assert _search(latest, "open contracting").total == expected
+    search.forget(config)
+
+
+def test_no_suggestion_for_a_word_known_by_its_stem(site_index: search.Generation) -> None:
+    # "contract" is not written anywhere, but it is the stem of "contracting": it finds, and is
+    # not offered a correction.
+    results = _search(site_index, "contract weekly")
+    assert results.total == 1 and results.suggestion is None

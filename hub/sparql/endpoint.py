@@ -1,0 +1,119 @@
+"""Running a protocol operation: the pool, the limits and the answer.
+
+:class:`Endpoint` is what the ``/sparql`` blueprint holds (one per web
+process). It turns an :class:`~hub.sparql.protocol.Operation` and the chosen
+formats into a job for a query process, enforces ``sparql.timeout``,
+``sparql.max_rows`` and ``sparql.max_result_bytes``, and returns an
+:class:`Answer` or raises :class:`QueryFailed` with the status to send.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.settings import Config
+from hub.sparql.formats import BY_NAME, HTML, Choice
+from hub.sparql.pool import PoolBusy, QueryPool, QueryTimeout, WorkerFailed
+from hub.sparql.protocol import Operation
+
+
+class QueryFailed(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass
+class Answer:
+    kind: str  # "select", "ask" or "graph"
+    format: str  # a format name (see hub.sparql.formats)
+    body: bytes
+    rows: int
+    truncated: str  # "", "rows" or "bytes"
+    elapsed: float
+    snapshot: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def media_type(self) -> str:
+        return BY_NAME[self.format].media_type
+
+
+def endpoint_url(config: Config) -> str:
+    return config["hub.base_url"].rstrip("/") + "/sparql"
+
+
+class Endpoint:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.timeout = float(config["sparql.timeout"])
+        self.max_rows = int(config["sparql.max_rows"])
+        self.max_bytes = int(config["sparql.max_result_bytes"])
+        self.workers = int(config["sparql.workers"])
+        self.base_iri = endpoint_url(config)
+        self._pool: QueryPool | None = None
+        self._lock = threading.Lock()
+        from vocab import PREFIXES
+
+        self.prefixes = dict(PREFIXES)
+
+    def pool(self) -> QueryPool:
+        with self._lock:
+            if self._pool is None or self._pool.pid != os.getpid():
+                # A forked web worker must not share its parent's pipes.
+                self._pool = QueryPool(self.config.data_dir, size=self.workers,
+                                       queue_timeout=self.timeout)
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None and self._pool.pid == os.getpid():
+                self._pool.close()
+            self._pool = None
+
+    def run(self, op: Operation, choice: Choice, max_rows: int | None = None) -> Answer:
+        if self.config["store.backend"] != "oxigraph":
+            raise QueryFailed(501, "this endpoint runs queries on the embedded store only; "
+                              "query the remote store's own endpoint")
+        job = {
+            "query": op.query,
+            "default_graphs": list(op.default_graphs) if op.default_graphs is not None else None,
+            "named_graphs": list(op.named_graphs) if op.named_graphs is not None else None,
+            # The hub's default graph is the union of its graphs, unless the
+            # query names its own dataset (FROM / FROM NAMED).
+            "union": not op.info.has_dataset,
+            "results_format": "json" if choice.results == HTML else choice.results,
+            "graph_format": "ntriples" if choice.graph == HTML else choice.graph,
+            "max_rows": min(max_rows or self.max_rows, self.max_rows),
+            "max_bytes": self.max_bytes,
+            "base_iri": self.base_iri,
+            "prefixes": self.prefixes,
+        }
+        try:
+            header, body = self.pool().run(job, self.timeout)
+        except QueryTimeout:
+            raise QueryFailed(
+                503, f"The query was stopped after {self.timeout:g} seconds, the longest a query "
+                "may run here (sparql.timeout). Narrow it (a LIMIT, fewer unbound patterns or "
+                "shorter property paths) or download the dump to run it locally.") from None
+        except PoolBusy as exc:
+            raise QueryFailed(503, f"{exc}.", {"Retry-After": "2"}) from None
+        except WorkerFailed as exc:
+            raise QueryFailed(503, f"The query could not be completed: {exc}. It may have "
+                              "needed more memory than a query may use.") from None
+        error = header.get("error")
+        if error in ("syntax", "query"):
+            raise QueryFailed(400, header["message"])
+        if error:
+            raise QueryFailed(503, header["message"])
+        return Answer(
+            kind=header["kind"], format=header["format"], body=body, rows=header["rows"],
+            truncated=header.get("truncated", ""), elapsed=header.get("elapsed", 0.0),
+            snapshot=header.get("snapshot"),
+            extra={"boolean": header["boolean"]} if "boolean" in header else {},
+        )
