@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import threading
@@ -36,7 +37,7 @@ from rdflib.namespace import SKOS
 
 from harvesters.records import JURISDICTIONS
 from hub.entities import code
-from hub.store import GraphStore, OxigraphReader
+from hub.store import GraphStore, OxigraphReader, StoreError
 from vocab import DEF, SCHEMES, STAGES, THEMES
 from vocab.concepts import theme_labels
 
@@ -156,19 +157,23 @@ class FigureCache:
     The key of an entry is the store's published snapshot (its id, from
     :attr:`hub.store.OxigraphReader.snapshot`) and what was asked (a query, a
     set of jurisdictions and a period). A new snapshot makes every older entry
-    unreachable, and they are dropped. Query rows (keys starting ``"query"``
-    or ``"stored"``: a few dozen per snapshot) stay for the snapshot's life;
+    unreachable, and they are dropped. A remote store's snapshot is its
+    epoch, read again at most every ``recheck`` seconds. Query rows (keys
+    starting ``"query"`` or ``"stored"``: a few dozen per snapshot) stay for
+    the snapshot's life;
     what is built from them (figures, pages: one per choice made) is kept for
-    the ``max_entries`` most recently used choices. A store without snapshots
-    (a remote SPARQL server) is cached for ``ttl`` seconds; a writable store,
+    the ``max_entries`` most recently used choices. A store with neither
+    snapshots nor epochs is cached for ``ttl`` seconds; a writable store,
     whose content changes under us, is never cached. Concurrent requests for
     one missing entry compute it once."""
 
     PINNED = ("query", "stored")
 
-    def __init__(self, max_entries: int = 64, ttl: float = 60.0) -> None:
+    def __init__(self, max_entries: int = 64, ttl: float = 60.0, recheck: float = 5.0) -> None:
         self.max_entries = max_entries
         self.ttl = ttl
+        self.recheck = recheck
+        self._checked: dict[int, float] = {}
         self._entries: OrderedDict[tuple[Hashable, tuple[Any, ...]], Any] = OrderedDict()
         self._pinned: dict[tuple[Hashable, tuple[Any, ...]], Any] = {}
         self._lock = threading.Lock()
@@ -183,6 +188,21 @@ class FigureCache:
             return None
         if isinstance(store, OxigraphReader):
             return ("snapshot", store.data_dir.as_posix(), store.snapshot or "")
+        refresh = getattr(store, "refresh", None)
+        if callable(refresh) and hasattr(store, "snapshot"):
+            # A remote store publishes epochs: read its current one again at
+            # most every ``recheck`` seconds (one small query), so a harvest
+            # shows within that time.
+            now = time.monotonic()
+            if now - self._checked.get(id(store), -math.inf) >= self.recheck:
+                try:
+                    refresh()
+                except StoreError:
+                    return ("ttl", id(store), int(now // self.ttl))
+                self._checked[id(store)] = now
+            epoch = getattr(store, "snapshot", None)
+            if epoch:
+                return ("epoch", id(store), epoch)
         return ("ttl", id(store), int(time.monotonic() // self.ttl))
 
     def _find(self, full: tuple[Hashable, tuple[Any, ...]]) -> tuple[bool, Any]:
@@ -373,6 +393,24 @@ def concept_labels() -> dict[str, str]:
             out[str(concept)] = str(label)
     out.update({str(k): v for k, v in theme_labels().items()})
     return out
+
+
+@cache
+def _stage_orders() -> dict[str, int]:
+    from vocab.concepts import STAGE_SCHEME, concepts
+
+    graph = Graph().parse(STAGES, format="turtle")
+    orders = {}
+    for concept in concepts(STAGES, STAGE_SCHEME):
+        for value in graph.objects(concept, SKOS.notation):
+            if str(value).isdigit():
+                orders[code(concept) or ""] = int(str(value))
+    return orders
+
+
+def _stage_order(slug: str) -> tuple[int, str]:
+    """Co-creation stages in the order of the stage scheme (then by name)."""
+    return (_stage_orders().get(slug, 99), slug)
 
 
 def label_of(iri: str | None) -> str | None:
@@ -637,7 +675,7 @@ def process(data: dict[str, list[dict]], jurisdictions: list[str],
             "first_event": row["firstEvent"], "last_event": row["lastEvent"],
             "published": published,
             "published_from": "plan" if row["published"] else ("publication event" if published else None),
-            "events": row["events"], "stages": (row["stages"] or "").split(),
+            "events": row["events"], "stages": sorted((row["stages"] or "").split(), key=_stage_order),
             "days": days, "months": _months(days) if days is not None else None, "note": note,
         })
 
@@ -648,7 +686,7 @@ def process(data: dict[str, list[dict]], jurisdictions: list[str],
         start, end = plan_periods.get(row["plan"], (None, None))
         if period is not None and not _overlaps(start, end, period):
             continue
-        themes_ = (row["themes"] or "").split()
+        themes_ = sorted((row["themes"] or "").split(), key=lambda t: label_of(t) or t)
         out[j]["theme_decisions"].append({
             "decision": row["decision"], "plan": row["plan"], "label": row["label"],
             "outcome": row["outcome"], "outcome_label": label_of(row["outcome"]),

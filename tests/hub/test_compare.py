@@ -246,3 +246,43 @@ def test_precompute_forgets_the_rows_of_snapshots_that_are_gone(
 
 def test_precompute_needs_a_published_snapshot(config: Config) -> None:
     assert compare.precompute(config) is None
+
+
+# ------------------------------------------------------------------ remote store
+
+
+@pytest.mark.virtuoso
+def test_figures_on_a_remote_store_match_and_follow_its_epochs(
+        remote: object, config: Config, writer: GraphStore, data_dir) -> None:
+    """The named queries run on Virtuoso too, with the same figures as on the
+    embedded store; the cache follows the remote store's epochs."""
+    from hub.settings import load_config
+
+    early = r.PlanRef("uk", 2013, 2015)
+    records = {"one": [plan(UK), plan(early), commitment(UK, 1, ["Open contracting", "Health"]),
+                       commitment(early, 4, ["Open contracting"]),
+                       meeting(dt.date(2023, 6, 22), 21, 17), meeting(dt.date(2023, 4, 27), None, None)],
+               "two": [plan(UK), commitment(UK, 1, ["Open contracting", "Health"]), plan(WALES)]}
+    remote_config = load_config(overrides={"hub.data_dir": str(data_dir / "remote"),
+                                           **remote.config()})  # type: ignore[attr-defined]
+    with open_store(remote_config, write=True) as remote_writer:
+        write(remote_writer, records)
+    write(writer, records)
+    embedded = compare.comparison(writer, ["uk", "wales"])
+    reader = open_store(remote_config)
+    cache = compare.FigureCache(recheck=0)
+    on_remote = compare.comparison(reader, ["uk", "wales"], cache_=cache)
+    assert on_remote == embedded
+    assert compare.theme_in_depth(reader, "open-contracting", cache_=cache) == \
+        compare.theme_in_depth(writer, "open-contracting")
+    # A write publishes a new epoch: the figures follow (recheck=0 reads it each time).
+    with open_store(remote_config, write=True) as remote_writer:
+        write(remote_writer, {**records, "three": [commitment(WALES, 1, ["Open data"])]})
+    after = compare.comparison(reader, ["uk", "wales"], cache_=cache)
+    assert next(p for p in after["timeline"]["plans"] if p["jurisdiction"] == "wales")["commitments"] == 1
+    # With a long recheck the cached figures stay until it is due.
+    slow = compare.FigureCache(recheck=3600)
+    first = compare.comparison(reader, ["uk", "wales"], cache_=slow)
+    with open_store(remote_config, write=True) as remote_writer:
+        write(remote_writer, records)
+    assert compare.comparison(reader, ["uk", "wales"], cache_=slow) is first
