@@ -372,3 +372,15 @@ def test_theme_in_depth_side_by_side(client: FlaskClient) -> None:
     assert set(narrowed["commitments"]) == {"uk", "wales"}
     assert all(c["start"] <= 2016 <= c["end"] for cs in narrowed["commitments"].values() for c in cs)
     assert narrowed["commitments"]["uk"] and len(narrowed["commitments"]["uk"]) < len(uk)
+
+
+@pytest.mark.parametrize("url", ["/compare", "/compare?jurisdiction=uk&jurisdiction=glasgow&period=2021",
+                                 "/compare/theme/open-contracting", "/compare?jurisdiction=uk&period=x"])
+def test_ids_are_unique_and_every_reference_resolves(client: FlaskClient, url: str) -> None:
+    html = client.get(url).get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    refs = set(re.findall(r'href="#([^"]+)"', html))
+    for value in re.findall(r'aria-(?:labelledby|describedby)="([^"]+)"', html):
+        refs.update(value.split())
+    assert refs <= set(ids), refs - set(ids)
