@@ -424,7 +424,9 @@ def _year(value: Any) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _overlaps(start: Any, end: Any, period: tuple[int, int] | None) -> bool:
+def overlaps(start: Any, end: Any, period: tuple[int, int] | None) -> bool:
+    """Whether a plan running from ``start`` to ``end`` (years, or dates) runs
+    in the period; a plan without a start is in no period."""
     if period is None:
         return True
     s = _year(start)
@@ -483,7 +485,7 @@ def timeline(plan_rows: list[dict], jurisdictions: list[str], period: tuple[int,
             if period is None:
                 undated.append(item)
             continue
-        if _overlaps(start, end, period):
+        if overlaps(start, end, period):
             plans.append(item)
     plans.sort(key=lambda p: (jurisdictions.index(p["jurisdiction"]), p["start"], p["end"] or 0))
     years = [y for p in plans for y in (p["start"], p["end"]) if y is not None]
@@ -522,7 +524,7 @@ def themes(matrix_rows: list[dict], jurisdictions: list[str], period: tuple[int,
         if period is not None and row["start"] is None:
             undated += n
             continue
-        if _overlaps(row["start"], row["end"], period):
+        if overlaps(row["start"], row["end"], period):
             counts[row["theme"]][j] += n
     in_period = {j for per in counts.values() for j in per}
     known = with_themes if period is None else in_period
@@ -657,7 +659,7 @@ def process(data: dict[str, list[dict]], jurisdictions: list[str],
         if j not in out:
             continue
         start, end = plan_periods.get(row["plan"], (None, None))
-        if not _overlaps(start, end, period) and period is not None:
+        if not overlaps(start, end, period) and period is not None:
             continue
         published = row["published"] or row["publicationEvent"]
         first, pub = _date(row["firstEvent"]), _date(published)
@@ -684,7 +686,7 @@ def process(data: dict[str, list[dict]], jurisdictions: list[str],
         if j not in out:
             continue
         start, end = plan_periods.get(row["plan"], (None, None))
-        if period is not None and not _overlaps(start, end, period):
+        if period is not None and not overlaps(start, end, period):
             continue
         themes_ = sorted((row["themes"] or "").split(), key=lambda t: label_of(t) or t)
         out[j]["theme_decisions"].append({
@@ -735,9 +737,11 @@ def comparison(store: GraphStore, jurisdictions: list[str] | None = None,
 
 
 def theme_in_depth(store: GraphStore, slug: str, jurisdictions: list[str] | None = None,
+                   period: tuple[int, int] | None = None,
                    cache_: FigureCache | None = None) -> dict:
-    """Every chosen jurisdiction's commitments on one theme, side by side.
-    Raises KeyError for a theme the hub does not know."""
+    """Every chosen jurisdiction's commitments on one theme (those of plans
+    running in the period, when one is given), side by side. Raises KeyError
+    for a theme the hub does not know."""
     iri = theme_iri(slug)
     label = concept_labels().get(iri)
     if label is None or iri not in {str(t) for t in theme_labels()}:
@@ -752,19 +756,25 @@ def theme_in_depth(store: GraphStore, slug: str, jurisdictions: list[str] | None
     by_jurisdiction: dict[str, list[dict]] = {j: [] for j in chosen}
     for row in found:
         j = code(row["jurisdiction"])
-        if j in by_jurisdiction:
-            by_jurisdiction[j].append({
-                "commitment": row["commitment"], "number": row["number"], "title": row["title"],
-                "plan": row["plan"], "start": _year(row["start"]), "end": _year(row["end"]),
-                "leads": [x for x in (row["leads"] or "").split(" | ") if x],
-                "status": row["status"], "status_label": label_of(row["status"]),
-                "ogp_id": row["ogpIdentifier"],
-            })
+        if j not in by_jurisdiction:
+            continue
+        if period is not None and not overlaps(row["start"], row["end"], period):
+            continue
+        by_jurisdiction[j].append({
+            "commitment": row["commitment"], "number": row["number"], "title": row["title"],
+            "plan": row["plan"], "start": _year(row["start"]), "end": _year(row["end"]),
+            "leads": [x for x in (row["leads"] or "").split(" | ") if x],
+            "status": row["status"], "status_label": label_of(row["status"]),
+            "ogp_id": row["ogpIdentifier"],
+        })
+    what = f"no commitments on {label[0].lower() + label[1:]} harvested"
+    if period is not None:
+        what += f" for {period_text(period)}"
     return {"theme": iri, "slug": slug, "label": label,
             "jurisdictions": [{"id": j, "name": JURISDICTION_NAMES[j]} for j in chosen],
+            "period": list(period) if period else None,
             "commitments": by_jurisdiction, "query": FIGURE_QUERIES["theme"],
-            "missing": {j: f"no commitments on {label[0].lower() + label[1:]} harvested"
-                        for j, items in by_jurisdiction.items() if not items}}
+            "missing": {j: what for j, items in by_jurisdiction.items() if not items}}
 
 
 def theme_query(slug: str) -> str:

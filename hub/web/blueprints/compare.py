@@ -125,18 +125,9 @@ def _figures(jurisdictions: list[str], period: tuple[int, int] | None) -> dict[s
 
 def _theme(slug: str, jurisdictions: list[str], period: tuple[int, int] | None) -> dict[str, Any]:
     try:
-        figure = compare.theme_in_depth(resources.store(), slug, jurisdictions)
+        return compare.theme_in_depth(resources.store(), slug, jurisdictions, period)
     except (KeyError, ValueError):
         abort(404, description=f"The hub has no theme called {slug[:60]!r}.")
-    if period is None:
-        return figure
-    kept = {j: [c for c in items if c["start"] is not None
-                and compare._overlaps(c["start"], c["end"], period)]
-            for j, items in figure["commitments"].items()}
-    label = figure["label"][0].lower() + figure["label"][1:]
-    return {**figure, "period": list(period), "commitments": kept,
-            "missing": {j: f"no commitments on {label} harvested for {compare.period_text(period)}"
-                        for j, items in kept.items() if not items}}
 
 
 def meetings_grid(figures: dict[str, Any]) -> dict[str, Any]:
@@ -322,7 +313,7 @@ def theme_page(slug: str) -> Response:
         return _bad_request(errors, "")
     figure = _theme(slug, jurisdictions, period)
     base = choice_params(jurisdictions, period)
-    data = {**figure, "period": list(period) if period else None,
+    data = {**figure,
             "queries": {"theme": query_link("theme-commitments", compare.theme_query(slug))},
             "links": {"csv": url("/compare.csv", [("table", "theme"), ("theme", slug), *base]),
                       "json": url(f"/compare/theme/{slug}", [*base, ("format", "json")]),
