@@ -235,7 +235,12 @@ class FigureCache:
                 if found:
                     self.hits += 1
                     return value
-            value = compute()
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:
+                    self._computing.pop(full, None)
+                raise
             with self._lock:
                 self.misses += 1
                 if self._generation == generation:

@@ -286,3 +286,36 @@ def test_figures_on_a_remote_store_match_and_follow_its_epochs(
     with open_store(remote_config, write=True) as remote_writer:
         write(remote_writer, records)
     assert compare.comparison(reader, ["uk", "wales"], cache_=slow) is first
+
+
+def test_concurrent_requests_for_one_figure_compute_it_once(config: Config, writer: GraphStore) -> None:
+    import threading
+
+    write(writer, {"s": [plan(UK)]})
+    reader = open_store(config)
+    cache = compare.FigureCache()
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def slow() -> str:
+        calls.append(1)
+        gate.wait(5)
+        return "figure"
+
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get(reader, ("x",), slow)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    gate.set()
+    for t in threads:
+        t.join(10)
+    assert results == ["figure"] * 4 and len(calls) == 1
+
+    def broken() -> str:
+        raise RuntimeError("query failed")
+
+    with pytest.raises(RuntimeError):
+        cache.get(reader, ("y",), broken)
+    assert cache.get(reader, ("y",), lambda: "retried") == "retried"  # a failure is not cached
+    reader.close()
