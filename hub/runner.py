@@ -346,10 +346,12 @@ def _failure(ctx: HarvestContext, source: Source, triples: list[Triple], counts:
 
 
 def derived_updates(config: Config, store: GraphStore, source_ids: list[str]) -> None:
-    """Bring the derived data (search index, dumps) up to date after a write.
+    """Bring the derived data (search index, dumps, the comparison view's
+    query rows) up to date after a write.
     A failure here never undoes the harvest: the derived data can be rebuilt
     with one command (``ogh index``, ``ogh dump``)."""
-    for module_name, function in (("hub.index", "update_sources"), ("hub.dumps", "regenerate")):
+    for module_name, function in (("hub.index", "update_sources"), ("hub.dumps", "regenerate"),
+                                  ("hub.compare", "precompute")):
         try:
             module = __import__(module_name, fromlist=[function])
         except ModuleNotFoundError:
