@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
-QUERIES = ("plans-by-jurisdiction", "commitments-by-theme", "meetings-by-year-attendance",
-           "meetings-attendance", "theme-matrix", "meetings-per-year", "plans-timeline")
+QUERIES = ("plans-timeline", "theme-matrix", "meetings-per-year", "attendance",
+           "meetings-by-year-attendance", "theme-commitments", "cocreation")
 
 
 def _percentile(values: list[float], q: float) -> float:

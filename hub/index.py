@@ -47,6 +47,7 @@ from whoosh.query import Or, Term
 from whoosh.support.charset import accent_map
 
 from hub.entities import KINDS, EntityReader, source_id, source_priorities
+from hub.fsync import fsync_dir, fsync_tree
 from hub.store import GraphStore
 from vocab import DCTERMS, GRAPH, OGH, RDFS, SDO, SKOS
 
@@ -412,14 +413,14 @@ def _new_generation(root: Path) -> Path:
 def _publish(root: Path, tmp: Path) -> Path:
     """Move a finished generation into place and point ``current`` at it."""
     final = root / tmp.name.removeprefix("tmp-")
-    _fsync_tree(tmp)
+    fsync_tree(tmp)
     os.rename(tmp, final)
     link_tmp = root / f".current-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         link_tmp.unlink()
     os.symlink(final.name, link_tmp)
     os.replace(link_tmp, root / "current")
-    _fsync_dir(root)
+    fsync_dir(root)
     _collect(root, keep=final)
     return final
 
@@ -434,25 +435,6 @@ def _collect(root: Path, keep: Path) -> None:
     for path in root.glob("tmp-gen-*"):
         if now - path.stat().st_mtime > GRACE_SECONDS:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for entry in path.iterdir():
-        if entry.is_file():
-            fd = os.open(entry, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    _fsync_dir(path)
 
 
 # ----------------------------------------------------------------- building
