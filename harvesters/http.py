@@ -368,7 +368,10 @@ class HttpClient:
         except requests.RequestException as exc:
             if expired.is_set():
                 raise too_slow from None
-            raise FetchError(url, f"connection broke while reading: {_reason(exc)}",
+            reason = _reason(exc)
+            raise FetchError(url, "timed out while reading (no data for "
+                             f"{self.settings.read_timeout:g} s)" if reason == "timed out"
+                             else f"connection broke while reading: {reason}",
                              response.status_code) from None
         finally:
             watchdog.cancel()
@@ -510,9 +513,9 @@ class HttpClient:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, requests.Timeout):
-        return "timed out"
     text = str(exc)
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        return "timed out"
     for marker in ("Name or service not known", "Temporary failure in name resolution",
                    "nodename nor servname", "No address associated"):
         if marker in text:

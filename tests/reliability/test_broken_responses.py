@@ -48,11 +48,12 @@ MORE = {
 
 @pytest.fixture
 def limited(data_dir):
-    """Small limits so that each fault trips one within a few seconds."""
+    """Small limits so that each fault trips one within a few seconds (a body
+    at a byte a second never waits 1.5 s for a byte: the 2 s deadline stops it)."""
     return load_config(overrides={
         "hub.data_dir": str(data_dir), "http.min_interval": 0.0, "http.backoff": 0.01,
         "http.retries": 1, "http.max_bytes": 2_000_000, "http.max_seconds": 2.0,
-        "http.read_timeout": 1.0, "http.connect_timeout": 1.0,
+        "http.read_timeout": 1.5, "http.connect_timeout": 1.0,
     })
 
 
@@ -81,7 +82,7 @@ def test_broken_responses_keep_the_graph(faults, limited, server, tally) -> None
     assert_recorded(result, faults)
     assert all("last good copy was used" in e["reason"] for e in result.errors
                if e["url"] in faults), result.errors
-    # Bounded: each fault costs at most its limit (2 s, one retry of a 1 s read).
+    # Bounded: each fault costs at most its limit (2 s, one retry of a 1.5 s read).
     assert elapsed < 30, elapsed
     assert tally.kept("govuk after broken responses", source_graph(limited, "govuk"), before)
 

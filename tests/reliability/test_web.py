@@ -8,7 +8,9 @@ answers 429 with Retry-After per client address."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import os
 import shutil
 import time
@@ -58,7 +60,12 @@ EXAMPLES = {
     "/dumps/ogh.nq.gz": ["/dumps/ogh.nq.gz"],
     "/static/<path:filename>": ["/static/ogh.css", "/static/favicon.svg"],
     "/id/<path:path>": ["/id/no/such/thing"],
-    "/compare": ["/compare"],
+    "/compare": ["/compare", "/compare?jurisdiction=uk&jurisdiction=northern-ireland",
+                 "/compare?period=%3Cscript%3E"],
+    "/compare/theme/<slug>": ["/compare/theme/open-contracting", "/compare/theme/no-such-theme"],
+    "/compare.csv": [f"/compare.csv?table={t}" for t in ("plans", "theme-matrix", "who-to-ask",
+                                                         "attendance", "nothing")],
+    "/compare.svg": [f"/compare.svg?chart={c}" for c in ("timeline", "theme-matrix", "attendance", "pie")],
 }
 
 
@@ -94,11 +101,14 @@ def test_every_page_has_the_headers_and_no_live_markup(client, hostile_hub, tall
             assert_headers(response, path)
             body = response.get_data(as_text=True) if not path.endswith(".gz") else ""
             assert not any(t in body for t in TRACE), path
-            if response.mimetype == "text/html":
+            if response.mimetype in ("text/html", "image/svg+xml"):  # an SVG opened alone runs script too
                 problems = live_markup(body)
                 assert not problems, (path, problems)
                 text = BeautifulSoup(body, "html.parser").get_text()
                 shown_as_text += "window.__ogh_xss" in text
+            if response.mimetype == "text/csv":  # no cell a spreadsheet would run as a formula
+                cells = [c for row in csv.reader(io.StringIO(body)) for c in row]
+                assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], path
             elif accept == "application/json" and response.mimetype.endswith("json"):
                 assert "<script" not in response.headers.get("Content-Type", "")
     # The planted text is there to be seen, as text: the check above was not vacuous.
