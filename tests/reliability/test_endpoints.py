@@ -253,3 +253,20 @@ def test_query_processes_take_clients_in_turn(hostile_hub, tally) -> None:
     assert outcomes["simple"] == "answered", done
     order = [name for name, outcome, _ in sorted(done, key=lambda d: d[2]) if outcome != "refused"]
     assert order.index("simple") == 1, order  # right after the heavy query that was running
+
+
+def test_oversized_requests_are_refused_by_the_server(server, tally) -> None:
+    """Past what any page needs, gunicorn itself refuses: a request line over
+    8 KiB, a header too large, too many headers. Plain 400s, never a trace."""
+    me = client("127.0.0.18")
+    cases = {
+        "request line over 8 KiB": dict(url=f"{server}/search?q=" + "a" * 9000),
+        "header over 8 KiB": dict(url=f"{server}/", headers={"X-Big": "b" * 9000}),
+        "too many headers": dict(url=f"{server}/", headers={f"X-H{i}": "1" for i in range(120)}),
+    }
+    for name, kwargs in cases.items():
+        tally.request(f"oversized request ({name})")
+        response = me.get(timeout=30, **kwargs)
+        assert response.status_code in (400, 413, 414, 431), (name, response.status_code)
+        assert "Traceback" not in response.text and 'File "' not in response.text, name
+    assert me.get(f"{server}/", timeout=30).status_code == 200  # and the server goes on
