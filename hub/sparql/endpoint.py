@@ -57,6 +57,8 @@ class Endpoint:
         self.workers = int(config["sparql.workers"])
         self.base_iri = endpoint_url(config)
         self._pool: QueryPool | None = None
+        self._remote: Any = None
+        self._remote_pid = 0
         self._lock = threading.Lock()
         from vocab import PREFIXES
 
@@ -70,16 +72,26 @@ class Endpoint:
                                        queue_timeout=self.timeout)
             return self._pool
 
+    def remote(self) -> Any:
+        """The forwarder to the remote store (:mod:`hub.sparql.remote`)."""
+        with self._lock:
+            if self._remote is None or self._remote_pid != os.getpid():
+                from hub.sparql.remote import Remote
+
+                self._remote = Remote(self.config, self.timeout, self.workers)
+                self._remote_pid = os.getpid()
+            return self._remote
+
     def close(self) -> None:
         with self._lock:
             if self._pool is not None and self._pool.pid == os.getpid():
                 self._pool.close()
             self._pool = None
+            if self._remote is not None:
+                self._remote.close()
+            self._remote = None
 
     def run(self, op: Operation, choice: Choice, max_rows: int | None = None) -> Answer:
-        if self.config["store.backend"] != "oxigraph":
-            raise QueryFailed(501, "this endpoint runs queries on the embedded store only; "
-                              "query the remote store's own endpoint")
         job = {
             "query": op.query,
             "default_graphs": list(op.default_graphs) if op.default_graphs is not None else None,
@@ -94,6 +106,14 @@ class Endpoint:
             "base_iri": self.base_iri,
             "prefixes": self.prefixes,
         }
+        if self.config["store.backend"] == "sparql":
+            from hub.sparql.remote import Forwarded
+
+            try:
+                header, body = self.remote().run(op, job)
+            except Forwarded as exc:
+                raise QueryFailed(exc.status, exc.message, exc.headers) from None
+            return self._answer(header, body)
         try:
             header, body = self.pool().run(job, self.timeout)
         except QueryTimeout:
@@ -111,6 +131,10 @@ class Endpoint:
             raise QueryFailed(400, header["message"])
         if error:
             raise QueryFailed(503, header["message"])
+        return self._answer(header, body)
+
+    @staticmethod
+    def _answer(header: dict[str, Any], body: bytes) -> Answer:
         return Answer(
             kind=header["kind"], format=header["format"], body=body, rows=header["rows"],
             truncated=header.get("truncated", ""), elapsed=header.get("elapsed", 0.0),
