@@ -356,6 +356,11 @@ class OxigraphStore(_OxigraphReads, GraphStore):
         tmp = self.snapshots / f"tmp-{name}"
         final = self.snapshots / name
         try:
+            # Compacted first: a snapshot is only read, by stores opened read-only
+            # that cannot compact it themselves, and queries on a compacted
+            # snapshot run about twice as fast (a bulk load or a harvest leaves
+            # overlapping files). It costs a second or two per million triples.
+            self._store.optimize()
             self._store.backup(str(tmp))
             _fsync_tree(tmp)
             os.rename(tmp, final)

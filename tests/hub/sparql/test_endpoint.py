@@ -348,3 +348,40 @@ def test_every_named_query_runs(client: FlaskClient, example: Any) -> None:
     bindings = response.get_json()["results"]["bindings"]
     if example.name in COVERED:
         assert bindings, f"{example.name} found nothing in the synthetic data"
+
+
+# ------------------------------------------------------------------ the answer cache
+
+
+def test_an_answer_is_kept_for_its_snapshot(client: FlaskClient, data: dict[str, Any]) -> None:
+    if data.get("store.backend") == "sparql":
+        pytest.skip("answers are kept per published snapshot of the embedded store")
+    query = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o } # kept"
+    first = client.get("/sparql", query_string={"query": query, "format": "json"})
+    again = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert first.headers["X-SPARQL-Cache"] == "miss" and again.headers["X-SPARQL-Cache"] == "hit"
+    assert again.data == first.data
+    assert "X-SPARQL-Cache" in again.headers["Access-Control-Expose-Headers"]
+    # Another format of the same query is another answer.
+    other = client.get("/sparql", query_string={"query": query, "format": "xml"})
+    assert other.headers["X-SPARQL-Cache"] == "miss"
+    forced = client.get("/sparql", query_string={"query": query, "format": "json"},
+                        headers={"Cache-Control": "no-cache"})
+    assert forced.headers["X-SPARQL-Cache"] == "miss" and forced.data == first.data
+
+
+def test_a_new_snapshot_is_never_answered_from_the_old_ones_answers(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    config = make_config(data_dir)
+    with open_store(config, write=True) as store:
+        store.replace_graphs({UK: synthetic.graphs(500)[UK]})
+    for app in _app({"hub.data_dir": str(data_dir)}):
+        c = app.test_client()
+        query = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+        before = count(c, query)
+        assert count(c, query) == before  # now kept
+        with open_store(config, write=True) as store:
+            store.replace_graphs({SCOTLAND: synthetic.graphs(500)[UK][:10]})
+        response = c.get("/sparql", query_string={"query": query})
+        assert response.headers["X-SPARQL-Cache"] == "miss"
+        assert int(response.get_json()["results"]["bindings"][0]["n"]["value"]) == before + 10
