@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import PROJECT, own_peak_mb, serving, summary_ms
+from hub.compare import PAGE_QUERIES
 
-#: The named queries behind the comparison view (hub.compare).
-QUERIES = ("plans-timeline", "theme-matrix", "theme-commitments", "meetings-per-year", "attendance",
-           "chairs", "cocreation", "theme-decisions")
+#: The named queries behind the comparison view: its page's and its theme pages'.
+QUERIES = (*PAGE_QUERIES, "theme-commitments")
 #: Virtuoso's configuration for 2 GB (its own recommendation, in the stock file).
 VIRTUOSO_SETTINGS = {"Parameters": {"NumberOfBuffers": "170000", "MaxDirtyBuffers": "130000"}}
 JSON_RESULTS = "application/sparql-results+json"

@@ -25,10 +25,13 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from harvesters.http import FetchError, HttpClient, Page
 from harvesters.records import Record
+
+if TYPE_CHECKING:
+    from hub.settings import Source
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ T = TypeVar("T")
 
 @dataclass
 class DocumentError:
+    """A document the harvest could not fetch, parse or read, and why."""
+
     url: str
     reason: str
     status: int | None = None
@@ -53,7 +58,7 @@ class TooManyDocuments(Exception):
 class HarvestContext:
     """What a harvester gets: its source's settings and the network."""
 
-    source: Any  # hub.settings.Source
+    source: Source
     client: HttpClient
     max_documents: int = 5000
     only_urls: list[str] | None = None

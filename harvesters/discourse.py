@@ -30,10 +30,10 @@ from bs4 import BeautifulSoup
 
 from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
+from harvesters.feeds import parse_feed
 from harvesters.http import Page
-from harvesters.records import Document, Meeting, MeetingRef, Plan, Post, Record
-from harvesters.textdates import london_date, timestamp
-from harvesters.wordpress import parse_feed
+from harvesters.records import Document, Plan, Post, Record
+from harvesters.timestamps import london_date, timestamp
 
 CHUNK = 20  # Discourse's chunk size: posts per request
 LIKE = 2  # the post action type of a like
@@ -41,6 +41,8 @@ LIKE = 2  # the post action type of a like
 
 @dataclass
 class Topic:
+    """A topic as the listings found it; its JSON is read later."""
+
     id: int
     slug: str | None = None
     title: str | None = None
@@ -55,10 +57,6 @@ def _base(ctx: HarvestContext) -> str:
     return ctx.source.base_url.rstrip("/")
 
 
-def _options(ctx: HarvestContext) -> dict[str, Any]:
-    return dict(getattr(ctx.source, "options", {}) or {})
-
-
 # ------------------------------------------------------------------------ entry
 
 
@@ -67,11 +65,11 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     for url in ctx.source.entry_points:
         with ctx.document(url):
             _entry(ctx, url, topics, follow=True)
-    for url in _options(ctx).get("documents", []):  # topics no listing reaches
+    for url in ctx.source.options.get("documents", []):  # topics no listing reaches
         with ctx.document(url):
             _entry(ctx, url, topics, follow=False)
     done: set[int] = set()
-    follow = bool(_options(ctx).get("follow_suggested", True))
+    follow = bool(ctx.source.options.get("follow_suggested", True))
     while True:
         pending = [t for t in topics.values() if t.id not in done]
         if not pending:
@@ -133,7 +131,7 @@ def topic_json_url(ctx: HarvestContext, topic: Topic) -> str:
 
 def _topic_list(ctx: HarvestContext, url: str, topics: dict[int, Topic], follow: bool) -> None:
     pages = 0
-    max_pages = int(_options(ctx).get("max_pages", 20))
+    max_pages = int(ctx.source.options.get("max_pages", 20))
     while url and pages < max_pages:
         pages += 1
         data = ctx.get_json(url)
@@ -225,11 +223,12 @@ def _topic(ctx: HarvestContext, topic: Topic, queue: dict[int, Topic] | None) ->
 
 def topic_records(ctx: HarvestContext, topic: Topic, data: dict[str, Any], posts: list[dict[str, Any]],
                   page: Page) -> Iterator[Record]:
+    """The records of a topic read from its JSON, with every post."""
     jurisdiction = ctx.source.jurisdiction
     web_url = topic_web_url(ctx, topic)
     title = " ".join(str(data.get("title") or topic.title or "").split())
     common: dict[str, Any] = {"source_url": page.url, "fetched_at": page.fetched_at, "page_url": web_url}
-    records: list[Post] = []
+    post_records: list[Post] = []
     texts: list[str] = []
     authors: list[str] = []
     elsewhere: list[str] = []
@@ -243,35 +242,31 @@ def topic_records(ctx: HarvestContext, topic: Topic, data: dict[str, Any], posts
         author = (p.get("name") or "").strip() or p.get("username")
         if author and author not in authors:
             authors.append(author)
-        records.append(Post(number=int(p.get("post_number") or len(records) + 1), author=author,
+        post_records.append(Post(number=int(p.get("post_number") or len(post_records) + 1), author=author,
                             date=timestamp(p.get("created_at")), likes=_likes(p), text=text))
         texts.append(text)
     opening = posts[0].get("cooked") if posts else ""
     opening_text = texts[0] if texts else ""
     created = london_date(data.get("created_at") or topic.created)
-    yield from _records(ctx, common, web_url, title, opening or "", opening_text, "\n\n".join(texts),
-                        created, london_date(data.get("last_posted_at")), authors, records,
+    yield from _thread_records(ctx, common, web_url, title, opening or "", opening_text, "\n\n".join(texts),
+                        created, london_date(data.get("last_posted_at")), authors, post_records,
                         data.get("like_count"), jurisdiction, elsewhere)
 
 
-def _records(ctx: HarvestContext, common: dict[str, Any], web_url: str, title: str, opening_html: str,
+def _thread_records(ctx: HarvestContext, common: dict[str, Any], web_url: str, title: str, opening_html: str,
              opening_text: str, text: str, created: dt.date | None, modified: dt.date | None,
              authors: list[str], posts: list[Post], likes: Any, jurisdiction: str,
              links: list[str]) -> Iterator[Record]:
-    options = _options(ctx)
+    """The records of one thread: the plan its title names, or the meeting it
+    is the read-out of (from its opening post); what the extraction library
+    reads in the opening post; the thread as a document."""
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
-    meeting = None
-    meeting_record = None
-    if readouts.is_meeting(title, opening_text, [], options, created):
-        day = readouts.meeting_date(title, opening_text, created)
-        if day is not None:
-            body = readouts.meeting_body(options, title, opening_text, ctx.source.publisher)
-            meeting = MeetingRef(body=body.name, jurisdiction=jurisdiction, date=day)
-            updates = readouts.commitment_updates(opening_html, jurisdiction)
-            meeting_record = Meeting(
-                **common, ref=meeting, title=title, body_kind=body.kind,
-                plans=planrefs.plans_mentioned(opening_text, jurisdiction),
-                updates=[u.record() for u in updates], recorded_in=web_url)
+    readout = readouts.readout_meeting(
+        ctx.source.options, common, title=title, text=opening_text, markup=opening_html, categories=[],
+        published=created, jurisdiction=jurisdiction, publisher=ctx.source.publisher,
+        plans=planrefs.plans_mentioned(opening_text, jurisdiction), recorded_in=web_url)
+    meeting_record = readout[0] if readout else None
+    meeting = meeting_record.ref if meeting_record else None
     plan = planrefs.plan_in_title(title, jurisdiction) if meeting is None else None
     if plan is not None and not planrefs.stable(plan):
         plan = None
@@ -309,7 +304,7 @@ def _listed(ctx: HarvestContext, topic: Topic) -> Iterator[Record]:
     opening_text = html.text_of(BeautifulSoup(opening_html, "lxml")) if opening_html else ""
     common: dict[str, Any] = {"source_url": source, "fetched_at": fetched,
                               "page_url": topic_web_url(ctx, topic)}
-    yield from _records(ctx, common, topic_web_url(ctx, topic), topic.title or "", opening_html,
+    yield from _thread_records(ctx, common, topic_web_url(ctx, topic), topic.title or "", opening_html,
                         opening_text, opening_text, london_date(topic.created), None, [], [],
                         topic.listed.get("like_count"), ctx.source.jurisdiction, [])
 

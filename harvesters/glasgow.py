@@ -19,7 +19,6 @@ identifier (``GBGLG0001``) beside the number.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,8 +28,10 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
-from harvesters.extract.dates import find_dates, parse_date
+from harvesters.crawl import Frontier, start_urls
+from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
+from harvesters.planrefs import plan_of_period
 from harvesters.records import (
     Body,
     Commitment,
@@ -47,56 +48,43 @@ from harvesters.records import (
 JURISDICTION = "glasgow"
 _OGP_HOST = "www.opengovpartnership.org"
 _OGP_ID = re.compile(r"\b(GBGLG\d{4})\b", re.I)
-_FIRST_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
-        run.enqueue(url)
-    yield from run.drain()
+    for url in start_urls(ctx):
+        run.queue.add(url)
+    yield from run.queue.drain(run.visit)
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     run = _Run(ctx, follow=False)
-    run.enqueue(url)
-    yield from run.drain()
+    run.queue.add(url)
+    yield from run.queue.drain(run.visit)
 
 
 @dataclass
 class _Run:
+    """One harvest: the pages to read, and what pages read so far said that
+    later pages' keys depend on."""
+
     ctx: HarvestContext
     follow: bool
-    queue: list[str] = field(default_factory=list)
-    queued: set[str] = field(default_factory=set)
+    #: plans first: commitment pages take their number from the plan's list
+    queue: Frontier = field(init=False)
     #: commitments of a plan by OGP identifier and by normalised title -> number
     numbers: dict[str, tuple[PlanRef, int]] = field(default_factory=dict)
     #: document URL -> (year, type) as the member page lists it
     listed: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
 
-    def enqueue(self, url: str) -> None:
-        url = url.split("#", 1)[0]
-        if url in self.queued:
-            return
-        if not self.ctx.allowed(url):
-            self.ctx.link(url)
-            return
-        self.queued.add(url)
-        self.queue.append(url)
+    def __post_init__(self) -> None:
+        self.queue = Frontier(self.ctx, _order)
 
     def follow_link(self, url: str) -> None:
         if not self.ctx.allowed(url):
             self.ctx.link(url)
         elif self.follow and _is_glasgow_material(url):
-            self.enqueue(url)
-
-    def drain(self) -> Iterator[Record]:
-        # Plans first: commitment pages take their number from the plan's list.
-        while self.queue:
-            self.queue.sort(key=_order)
-            url = self.queue.pop(0)
-            with self.ctx.document(url):
-                yield from self.visit(url)
+            self.queue.add(url)
 
     def visit(self, url: str) -> Iterator[Record]:
         parsed = self.ctx.get(url, parse_page)
@@ -186,14 +174,14 @@ class _Run:
                 url = urljoin(page.url, str(link["href"]))
                 self.listed[url] = (int(year.group(1)) if year else None, kind)
                 if self.follow:  # the member's own documents, whatever their slug says
-                    self.enqueue(url)
+                    self.queue.add(url)
         yield doc
         self.follow_links(document, page.url)
 
     def ogp_plan(self, page: Page, document: BeautifulSoup, canonical: str) -> Iterator[Record]:
         fields = at_a_glance(document)
-        title = _heading(document) or fields.get("action plan")
-        ref = plan_ref(title)
+        title = html.heading(document) or fields.get("action plan")
+        ref = plan_of_period(title, JURISDICTION)
         if ref is None:
             yield _document(self.ctx, page, document, canonical, "action plan")
             return
@@ -233,8 +221,8 @@ class _Run:
             _OGP_ID.search(_section_text(document, "Commitment ID") or "") or _OGP_ID.search(page.url)
         identifier = identifier_match.group(1).upper() if identifier_match else None
         title = _section_text(document, "Commitment Title") or \
-            re.sub(r"\s*\(GBGLG\d{4}\)\s*$", "", _heading(document) or "", flags=re.I) or None
-        plan = plan_ref(fields.get("action plan"))
+            re.sub(r"\s*\(GBGLG\d{4}\)\s*$", "", html.heading(document) or "", flags=re.I) or None
+        plan = plan_of_period(fields.get("action plan"), JURISDICTION)
         known = self.numbers.get(identifier or "") or self.numbers.get(_key(title))
         if known is None and plan is not None:
             known = self.learn_number(document, page.url, identifier, title)
@@ -276,7 +264,7 @@ class _Run:
         if page is None:
             return None
         plan_doc = html.soup(page)
-        ref = plan_ref(_heading(plan_doc))
+        ref = plan_of_period(html.heading(plan_doc), JURISDICTION)
         if ref is None:
             return None
         for number, a in enumerate(plan_doc.select(".commitment-list a[href]"), start=1):
@@ -290,7 +278,7 @@ class _Run:
         """An IRM report (inception, end of commitment): its evaluators, the plan
         and commitment it assesses, and the forum it describes."""
         meta = _definitions(document.select_one("dl.report-meta"))
-        title = _heading(document) or ""
+        title = html.heading(document) or ""
         kind = "irm inception report" if "inception" in title.lower() else \
             "irm end of commitment report" if "end of commitment" in title.lower() else "irm report"
         doc = _document(self.ctx, page, document, canonical, kind)
@@ -298,7 +286,7 @@ class _Run:
         evaluators = meta.get("name of evaluator", "")
         evaluators = re.sub(r",\s*(?:University|College)\b.*$", "", evaluators)
         doc.authors = [a.strip() for a in re.split(r"\s+and\s+|;\s*", evaluators) if a.strip()]
-        plan = plan_ref(meta.get("action plan title"))
+        plan = plan_of_period(meta.get("action plan title"), JURISDICTION)
         doc.plans = [plan] if plan else []
         commitment = meta.get("commitment")
         if commitment:
@@ -336,6 +324,8 @@ def parse_page(page: Page) -> tuple[Page, BeautifulSoup]:
 
 
 def _order(url: str) -> int:
+    """Member pages first, then plans, then commitments, then the rest: a
+    commitment page takes its number from its plan's list."""
     path = urlsplit(url).path.lower()
     if "/members/" in path and "/commitments/" not in path:
         return 0
@@ -358,16 +348,14 @@ def _is_glasgow_material(url: str) -> bool:
 
 
 def _key(text: str | None) -> str:
+    """A commitment's name reduced for matching (case, punctuation, "&" and
+    small words aside): the plan's list and the commitment's page write it apart."""
     words = re.findall(r"[a-z0-9]+", (text or "").lower().replace("’", "'").replace("&", " and "))
     return " ".join(w for w in words if w not in {"the", "and", "of", "s"})
 
 
-def _heading(document: BeautifulSoup) -> str | None:
-    h1 = document.find("h1")
-    return " ".join(h1.get_text(" ").split()) if isinstance(h1, Tag) else None
-
-
 def _definitions(dl: Tag | None) -> dict[str, str]:
+    """A definition list as lower-case term -> text, a list's items one a line."""
     out: dict[str, str] = {}
     if not isinstance(dl, Tag):
         return out
@@ -386,6 +374,7 @@ def at_a_glance(document: BeautifulSoup) -> dict[str, str]:
 
 
 def irm_summary(document: BeautifulSoup) -> IRMAssessment | None:
+    """The IRM's assessment a commitment page summarises (whether it is verifiable)."""
     fields = _definitions(document.select_one("dl.irm-summary"))
     if not fields:
         return None
@@ -410,24 +399,6 @@ def _section_text(document: BeautifulSoup, heading: str) -> str | None:
                 parts.append(" ".join(sibling.get_text(" ").split()))
         return " ".join(p for p in parts if p) or None
     return None
-
-
-def plan_ref(title: str | None) -> PlanRef | None:
-    """The plan a title names by its period ("Action plan – Glasgow, United
-    Kingdom, 2021 – 2023")."""
-    for match in find_dates(title or ""):
-        if match.kind == "year_range" and match.until is not None:
-            start, end = match.date.value.year, match.until.value.year
-            if start < end <= start + 10:
-                return PlanRef(JURISDICTION, start, end)
-    return None
-
-
-def parse_day(text: str) -> dt.date | None:
-    """The day a text gives ("Published Tuesday 20 October 2020", "23rd
-    September 2021"), or None."""
-    found = parse_date(text)
-    return found.value if found is not None and found.precision == "day" else None
 
 
 def parse_month(text: str) -> str | None:
@@ -489,9 +460,10 @@ def forum_named(document: BeautifulSoup) -> tuple[str, list[str]] | None:
 
 def _document(ctx: HarvestContext, page: Page, document: BeautifulSoup, canonical: str,
               doc_type: str) -> Document:
+    """The page as a document; its links to other hosts recorded."""
     metadata = html.meta(document)
     main = document.find("main") or document.find(id="content") or document.body
-    title = _heading(document) or metadata.get("og:title") or html.title(document)
+    title = html.heading(document) or metadata.get("og:title") or html.title(document)
     external = sorted({u for u in (html.links(main, page.url) if isinstance(main, Tag) else [])
                        if not ctx.allowed(u)})
     for link in external:

@@ -43,7 +43,7 @@ as the plan numbers them (the order of its "Commitments" section, or
 from __future__ import annotations
 
 import datetime as dt
-import heapq
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -54,10 +54,12 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
+from harvesters.crawl import Frontier, start_urls
 from harvesters.extract import Context, extract_all
 from harvesters.extract.attendance import extract_attendance
-from harvesters.extract.dates import find_dates, parse_date, parse_range
+from harvesters.extract.dates import parse_date, parse_day, parse_range
 from harvesters.http import Page
+from harvesters.planrefs import plan_of_period
 from harvesters.records import (
     Body,
     Commitment,
@@ -88,16 +90,16 @@ _LISTING, _PLAN, _COMMITMENT, _MILESTONES, _OTHER, _FILES = range(6)
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     run = _Run(ctx, follow=True)
-    for url in [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]:
-        run.enqueue(url)
-    yield from run.drain()
+    for url in start_urls(ctx):
+        run.queue.add(url)
+    yield from run.queue.drain(run.visit)
     yield from run.finish()
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
     run = _Run(ctx, follow=False)
-    run.enqueue(url)
-    yield from run.drain()
+    run.queue.add(url)
+    yield from run.queue.drain(run.visit)
     yield from run.finish()
 
 
@@ -106,6 +108,9 @@ def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
 
 @dataclass
 class _MilestoneFact:
+    """A milestone as one page states it; a commitment's milestones are
+    numbered once every page is read (:meth:`_Run.finish`)."""
+
     order: tuple[int, str, int]  # (kind of document, its URL, position): a stable order
     title: str
     source_url: str
@@ -120,8 +125,7 @@ class _MilestoneFact:
 class _Run:
     ctx: HarvestContext
     follow: bool
-    queue: list[tuple[int, int, str]] = field(default_factory=list)
-    queued: set[str] = field(default_factory=set)
+    queue: Frontier = field(init=False)
     read: set[str] = field(default_factory=set)  # canonical URLs of pages read
     #: commitment numbers by normalised short title, per plan
     numbers: dict[PlanRef, dict[str, int]] = field(default_factory=dict)
@@ -133,28 +137,20 @@ class _Run:
     file_titles: dict[str, tuple[str | None, PlanRef | None]] = field(default_factory=dict)
     learned_numbers: bool = False
 
+    def __post_init__(self) -> None:
+        self.queue = Frontier(self.ctx, _priority)
+
     @property
     def topic(self) -> str:
         return str(self.ctx.source.options.get("topic", DEFAULT_TOPIC))
 
     # -- the frontier ------------------------------------------------------------
-    def enqueue(self, url: str, priority: int | None = None) -> None:
-        url = url.split("#", 1)[0]
-        if url in self.queued:
-            return
-        if not self.ctx.allowed(url):
-            self.ctx.link(url)
-            return
-        self.queued.add(url)
-        heapq.heappush(self.queue, (_priority(url) if priority is None else priority,
-                                    len(self.queued), url))
-
     def discover(self, url: str, priority: int | None = None) -> None:
         """Queue a document found through another (a listing's result, a
         group's document, a publication's file): only when the harvest
         discovers, not when it reads the documents it is given (``--url``)."""
         if self.follow:
-            self.enqueue(url, priority)
+            self.queue.add(url, priority)
 
     def follow_link(self, url: str) -> None:
         """Queue a link found on a page, if the harvest follows links and the
@@ -171,12 +167,6 @@ class _Run:
             return True
         match = _PUBLICATION.match(parts.path)
         return match is not None and self.topic in match.group(1)
-
-    def drain(self) -> Iterator[Record]:
-        while self.queue:
-            _, _, url = heapq.heappop(self.queue)
-            with self.ctx.document(url):
-                yield from self.visit(url)
 
     # -- one URL -------------------------------------------------------------------
     def visit(self, url: str) -> Iterator[Record]:
@@ -256,7 +246,7 @@ class _Run:
             self.follow_link(link)
         for link in info.links:
             self.follow_link(link)
-        plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+        plan = plan_of_period(info.title, self.ctx.source.jurisdiction)
         kind = info.publication_kind
         if kind == "commitment" and plan is not None:
             yield from self.commitment_publication(info, plan)
@@ -342,7 +332,7 @@ class _Run:
                 continue
             document = html.soup(page)
             info = _PageInfo.of(page, document, html.canonical(document, page.url) or page.url)
-            plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+            plan = plan_of_period(info.title, self.ctx.source.jurisdiction)
             if plan is None:
                 continue
             links = [info.url, *info.side_navigation]
@@ -357,7 +347,7 @@ class _Run:
     def documents_page(self, info: _PageInfo) -> Iterator[Record]:
         """A publication's supporting documents: each file a document, with
         the title and type the list gives it (its text when it is fetched)."""
-        plan = plan_ref(info.title, self.ctx.source.jurisdiction)
+        plan = plan_of_period(info.title, self.ctx.source.jurisdiction)
         seen: set[str] = set()
         for a in info.document.select("a.ds_file-download__title, .ds_file-download__content a"):
             url = urljoin(info.url, str(a.get("href", "")))
@@ -388,7 +378,7 @@ class _Run:
         if title is None and text:
             title = next((line.strip() for line in text.splitlines() if line.strip()), None)
         if plan is None:
-            plan = plan_ref(title, self.ctx.source.jurisdiction)
+            plan = plan_of_period(title, self.ctx.source.jurisdiction)
         yield Document(
             source_url=page.url, fetched_at=page.fetched_at, url=page.url, title=title, text=text,
             doc_type="pdf edition", jurisdiction=self.ctx.source.jurisdiction,
@@ -568,7 +558,7 @@ class _PageInfo:
             return "milestones"
         if _COMMITMENT_N.search(title):
             return "commitment"
-        if re.search(r"\baction plan\b", title) and plan_ref(title, "scotland") is not None:
+        if re.search(r"\baction plan\b", title) and plan_of_period(title, "scotland") is not None:
             return "plan"
         return "other"
 
@@ -690,6 +680,8 @@ class CommitmentSection:
     fields: dict[str, list[Tag]]
 
     def field_text(self, *labels: str) -> str | None:
+        """The paragraphs of the first field whose label matches one of
+        ``labels`` (regular expressions, in order of preference)."""
         for label in labels:
             for name, nodes in self.fields.items():
                 if re.fullmatch(label, name, re.I):
@@ -697,14 +689,6 @@ class CommitmentSection:
                     if text:
                         return text
         return None
-
-    def field_items(self, *labels: str) -> list[str]:
-        for label in labels:
-            for name, nodes in self.fields.items():
-                if re.fullmatch(label, name, re.I):
-                    return [t for n in nodes if n.name in ("ul", "ol")
-                            for t in (_text(li) for li in n.find_all("li")) if t]
-        return []
 
     def commitment(self, info: _PageInfo, ref: CommitmentRef) -> Commitment:
         title_nodes = next((nodes for name, nodes in self.fields.items()
@@ -817,7 +801,7 @@ def progress_milestones(info: _PageInfo) -> list[_MilestoneFact]:
     "Milestone aim", with the status the aim's section gives."""
     out: list[_MilestoneFact] = []
     blocks = _blocks(info.content)
-    anchor = _context_date(info.page_name or "") or _context_date(info.title or "")
+    anchor = _anchor(info.page_name) or _anchor(info.title)
     aims = [i for i, b in enumerate(blocks) if _is_heading(b)
             and re.fullmatch(r"milestone aims?", _text(b) or "", re.I)]
     for n, start in enumerate(aims):
@@ -865,17 +849,6 @@ def _section_links(main: Tag | None, heading: str, base: str) -> list[str]:
 # ------------------------------------------------------------ names and dates
 
 
-def plan_ref(title: str | None, jurisdiction: str) -> PlanRef | None:
-    """The plan a title names by its period: "action plan: 2021 to 2025",
-    "Action Plan 2021-25"."""
-    for match in find_dates(title or ""):
-        if match.kind == "year_range" and match.until is not None:
-            start, end = match.date.value.year, match.until.value.year
-            if start < end <= start + 10:
-                return PlanRef(jurisdiction, start, end)
-    return None
-
-
 def body_of_minutes(title: str | None) -> str | None:
     """The body named in a minutes title: "Open Government Partnership
     Steering Group meeting minutes: February 2021"."""
@@ -894,13 +867,6 @@ def _body_kind(name: str | None) -> str:
     if "committee" in name:
         return "committee"
     return "organisation"
-
-
-def parse_day(text: str) -> dt.date | None:
-    """The day a short text gives ("9 December 2020", "Tuesday 20 October
-    2020"), or None when it gives none to the day."""
-    found = parse_date(text)
-    return found.value if found is not None and found.precision == "day" else None
 
 
 def parse_timeframe(text: str | None) -> tuple[str | None, str | None]:
@@ -922,21 +888,17 @@ def parse_due(when: str, anchor: dt.date | None) -> str | None:
     return found.iso() if found is not None else None
 
 
-def _context_date(text: str) -> dt.date | None:
-    """The date a report's name gives ("Progress to May 2023"): the anchor
-    for its milestones' dates written without a year."""
-    found = parse_date(text)
-    return found.value if found is not None else None
-
-
-def _anchor(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    found = parse_date(value)
+def _anchor(text: str | None) -> dt.date | None:
+    """The date a text gives, to any precision, as an anchor for dates written
+    without a year: a page's publication date, a report's name ("Progress to
+    May 2023")."""
+    found = parse_date(text) if text else None
     return found.value if found is not None else None
 
 
 def _iso_date(value: str | None) -> str | None:
+    """A date in metadata ("2021-12-09T00:00:00", "9 December 2021") as ISO
+    8601, to the precision it is written."""
     if not value:
         return None
     match = re.match(r"\s*(\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|\d{4})", value)
@@ -947,6 +909,7 @@ def _iso_date(value: str | None) -> str | None:
 
 
 def _priority(url: str) -> int:
+    """The order of discovery for a URL, from its path alone."""
     parts = urlsplit(url)
     path = parts.path.lower()
     if path.endswith(".xml") or path.startswith("/groups/") or path.rstrip("/") == "/publications":
@@ -979,8 +942,6 @@ def sitemap_entries(root: ET.Element) -> Iterator[tuple[str, str]]:
 def _pdf_text(page: Page) -> str | None:
     """The text of a PDF, or None when it cannot be read."""
     try:
-        import io
-
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(page.content))

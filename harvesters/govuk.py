@@ -23,17 +23,18 @@ cannot give (a 404) is still recorded from what the listing said of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import feedparser
 from bs4 import BeautifulSoup
 
 from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
+from harvesters.feeds import parse_feed
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -45,7 +46,7 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.textdates import london_date
+from harvesters.timestamps import london_date
 
 API_PREFIX = "/api/content"
 
@@ -68,7 +69,7 @@ class Listed:
     document_type: str | None = None
     organisations: list[str] = field(default_factory=list)
     listing_url: str = ""
-    fetched_at: Any = None
+    fetched_at: dt.datetime | None = None  # when the listing was fetched
 
 
 # ------------------------------------------------------------------------ entry
@@ -181,18 +182,8 @@ def _next_search_page(url: str, data: dict[str, Any], returned: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",[]%"), ""))
 
 
-def _parse_feed(page: Page) -> Any:
-    feed = feedparser.parse(page.content)
-    problem = feed.get("bozo_exception")
-    if problem is not None and "SAX" in type(problem).__name__:
-        raise ValueError(f"malformed XML: {problem}")
-    if not feed.get("version"):
-        raise ValueError("not an RSS or Atom feed")
-    return feed
-
-
 def _atom(ctx: HarvestContext, url: str, queue: dict[str, Listed]) -> None:
-    got = ctx.get_page(url, _parse_feed, accept="application/atom+xml")
+    got = ctx.get_page(url, parse_feed, accept="application/atom+xml")
     if got is None:
         return
     page, feed = got
@@ -245,9 +236,8 @@ def _content(ctx: HarvestContext, url: str, queue: dict[str, Listed], listed: Li
         if listed is not None:
             yield from _listed_document(ctx, listed)
         return
-    schema = item.get("schema_name") or item.get("document_type") or ""
     if follow:
-        linked = "documents" if schema == "document_collection" else "children"
+        linked = "documents" if schema_of(item) == "document_collection" else "children"
         for doc in (item.get("links") or {}).get(linked) or []:
             path = doc.get("base_path") if isinstance(doc, dict) else None
             if isinstance(path, str) and path.startswith("/"):
@@ -321,6 +311,8 @@ def content_records(ctx: HarvestContext, page: Page, item: dict[str, Any]) -> It
 
 
 def schema_of(item: dict[str, Any]) -> str:
+    """What a Content API item is (``document_collection``, ``publication``,
+    ``html_publication``...)."""
     return str(item.get("schema_name") or item.get("document_type") or "")
 
 

@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import html, wpsite
 from harvesters.base import HarvestContext
+from harvesters.crawl import Found, crawl, read_one
+from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -44,7 +46,6 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.writtendates import parse_date, parse_day
 from hub.reconcile import period_in, plan_for_period
 
 JURISDICTION = "wales"
@@ -66,46 +67,25 @@ STATEMENT_TITLE = re.compile(
 
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
-    queue: list[str] = [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]
-    done: set[str] = set()
-    while queue:
-        url = queue.pop(0)
-        if url in done:
-            continue
-        done.add(url)
-        with ctx.document(url):
-            page = ctx.fetch(url)
-            if page is None or (page.url in done and page.url != url):
-                continue
-            done.add(page.url)
-            found = read(ctx, page)
-            yield from found.records
-            queue += [u for u in found.follow if u not in done and ctx.allowed(u)]
+    yield from crawl(ctx, read)
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
-    page = ctx.fetch(url)
-    if page is not None:
-        yield from read(ctx, page).records
+    yield from read_one(ctx, url, read)
 
 
-@dataclass
-class Found:
-    records: list[Record] = field(default_factory=list)
-    follow: list[str] = field(default_factory=list)  # the page's twin, the archive's next page
-
-
-def read(ctx: HarvestContext, page: Page) -> Found:
-    """The records of one page, recognised by its host and content."""
+def read(page: Page) -> Found:
+    """The records of one page, recognised by its host and content, and the
+    pages to read next (its other-language twin, an archive's next page)."""
     host = (urlsplit(page.url).hostname or "").lower()
     document = html.soup(page)
     if host in GOV_HOSTS:
-        return GovPage(ctx, page, document).read()
+        return GovPage(page, document).read()
     if wpsite.is_archive(document):
-        return _archive(ctx, page, document)
+        return _archive(page, document)
     if host.endswith("wcva.cymru"):
-        return _network_page(ctx, page, document)
-    return _network_post(ctx, page, document)
+        return _network_page(page, document)
+    return _network_post(page, document)
 
 
 # --------------------------------------------------------------------- gov.wales
@@ -114,37 +94,38 @@ def read(ctx: HarvestContext, page: Page) -> Found:
 class GovPage:
     """One gov.wales or llyw.cymru page."""
 
-    def __init__(self, ctx: HarvestContext, page: Page, document: BeautifulSoup) -> None:
-        self.ctx, self.page, self.document = ctx, page, document
+    def __init__(self, page: Page, document: BeautifulSoup) -> None:
+        self.page, self.document = page, document
         host = (urlsplit(page.url).hostname or "").lower()
         self.language = html.language(document) or ("cy" if host in WELSH_HOSTS else "en")
         self.alternates = html.alternates(document, page.url)
         own = html.canonical(document, page.url) or page.url
         self.url = own if self.language == "en" else self.alternates.get("en", own)
-        others = {lang: u for lang, u in self.alternates.items() if lang != "en"}
+        #: the document's URLs in other languages than English (this page's own, if it is one)
+        self.translations = {lang: u for lang, u in self.alternates.items() if lang != "en"}
         if self.language != "en":
-            others[self.language] = own
-        self.others = others
+            self.translations[self.language] = own
         self.main = document.find("main") or document.body
         hero = self.main.find("h1") if isinstance(self.main, Tag) else None
-        self.title = _clean(hero.get_text(" ")) if isinstance(hero, Tag) else None
+        self.title = html.clean(hero.get_text(" ")) if isinstance(hero, Tag) else None
         article = self.main.find(class_="announcement-item__article") if isinstance(self.main, Tag) else None
         self.article = article if isinstance(article, Tag) else self.main
         self.text = html.text_of(self.article)
         summary = self.main.find(class_="hero-summary") if isinstance(self.main, Tag) else None
-        self.summary = _clean(summary.get_text(" ")) if isinstance(summary, Tag) else None
+        self.summary = html.clean(summary.get_text(" ")) if isinstance(summary, Tag) else None
         stamp = document.select_one(".first-published time")
-        self.published = parse_date(str(stamp.get("datetime") or stamp.get_text(" "))) if isinstance(
-            stamp, Tag) else None
-        body = document.find("body")
-        classes = [str(c) for c in body.get("class", [])] if isinstance(body, Tag) else []
-        self.node_type = next((c.removeprefix("page-node-type-") for c in classes
+        self.published = parse_date(str(stamp.get("datetime") or stamp.get_text(" ")),
+                                    language=self.language) if isinstance(stamp, Tag) else None
+        self.node_type = next((c.removeprefix("page-node-type-") for c in html.classes(document.body)
                                if c.startswith("page-node-type-")), "")
 
-    def common(self) -> dict:
+    def common(self) -> dict[str, Any]:
+        """The fields every record of the page takes from it."""
         return {"source_url": self.page.url, "fetched_at": self.page.fetched_at, "language": self.language}
 
     def read(self) -> Found:
+        """The page's records by what it is, its document last, and its
+        other-language twin to read next."""
         found = Found(follow=[u for lang, u in self.alternates.items()
                               if u != self.page.url and urlsplit(u).hostname in GOV_HOSTS])
         plan = self.plan_ref()
@@ -158,6 +139,7 @@ class GovPage:
         elif plan is not None and (self._commitment_headings() or self._commitment_list()):
             doc_type = "action-plan"
             found.records += self.plan_page(plan)
+        speaker = self.speaker()
         found.records.append(Document(
             **self.common(),
             url=self.url,
@@ -167,9 +149,9 @@ class GovPage:
             jurisdiction=JURISDICTION,
             publisher=PUBLISHER,
             published=self.published,
-            authors=[self.speaker()] if self.speaker() else [],
+            authors=[speaker] if speaker else [],
             plans=[plan] if plan else [],
-            alternates=self.others,
+            alternates=self.translations,
         ))
         return found
 
@@ -191,7 +173,7 @@ class GovPage:
 
     def speaker(self) -> str | None:
         node = self.document.find(class_="statement-speaker")
-        return _clean(node.get_text(" ")) if isinstance(node, Tag) else None
+        return html.clean(node.get_text(" ")) if isinstance(node, Tag) else None
 
     # -- page kinds ---------------------------------------------------------
     def statement(self, plan: PlanRef | None) -> list[Record]:
@@ -235,7 +217,7 @@ class GovPage:
         if plan is None:
             return []
         out: list[Record] = []
-        plan_facts: dict = {}
+        plan_facts: dict[str, Any] = {}
         published = re.search(r"Welsh Government published its [^.]*?commitments in (\w+ (?:19|20)\d\d)",
                               self.text)
         if published:
@@ -263,8 +245,8 @@ class GovPage:
     def _opening(self) -> str | None:
         """The first paragraph of the text (not the speaker's name)."""
         for para in self.article.find_all("p") if isinstance(self.article, Tag) else []:
-            if "statement-speaker" not in (para.get("class") or []):
-                return _clean(para.get_text(" ")) or None
+            if "statement-speaker" not in html.classes(para):
+                return html.clean(para.get_text(" ")) or None
         return None
 
     def _is_self_assessment(self) -> bool:
@@ -276,7 +258,7 @@ class GovPage:
         if not isinstance(self.article, Tag):
             return out
         for heading in self.article.find_all(level):
-            text = _clean(heading.get_text(" "))
+            text = html.clean(heading.get_text(" "))
             m = COMMITMENT_HEADING.match(text)
             if not m or (level == "h2" and not re.match(r"(Commitment|Ymrwymiad)\b", text, re.I)):
                 continue
@@ -297,27 +279,27 @@ class GovPage:
             if COMMITMENTS_FOR.search(para.get_text(" ")):
                 listing = para.find_next_sibling()
                 if isinstance(listing, Tag) and listing.name == "ol":
-                    return [_clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
+                    return [html.clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
         return []
 
     def _first_list(self) -> list[str]:
         listing = self.article.find(["ul", "ol"]) if isinstance(self.article, Tag) else None
         if not isinstance(listing, Tag):
             return []
-        return [_clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
+        return [html.clean(li.get_text(" ")) for li in listing.find_all("li", recursive=False)]
 
     def _progress_table(self) -> dict[int, tuple[str, str | None]] | None:
         """Number -> (title, status) from a summary table of progress."""
         if not isinstance(self.article, Tag):
             return None
         for table in self.article.find_all("table"):
-            header = [_clean(th.get_text(" ")).lower() for th in table.find_all("th")]
+            header = [html.clean(th.get_text(" ")).lower() for th in table.find_all("th")]
             if not any("status" in h for h in header):
                 continue
             status_col = next(i for i, h in enumerate(header) if "status" in h)
             rows: dict[int, tuple[str, str | None]] = {}
             for tr in table.find_all("tr"):
-                cells = [_clean(td.get_text(" ")) for td in tr.find_all("td")]
+                cells = [html.clean(td.get_text(" ")) for td in tr.find_all("td")]
                 if not cells:
                     continue
                 m = COMMITMENT_HEADING.match(cells[0])
@@ -331,13 +313,13 @@ class GovPage:
 # ----------------------------------------------------------------- network pages
 
 
-def _archive(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> Found:
+def _archive(page: Page, document: BeautifulSoup) -> Found:
     """A network's term archive: the listing, and each post it lists."""
     records, next_url = wpsite.archive_records(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
     return Found(records=records, follow=[next_url] if next_url else [])
 
 
-def _network_page(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> Found:
+def _network_page(page: Page, document: BeautifulSoup) -> Found:
     """A page about the Welsh network (WCVA's project page)."""
     record, entry = wpsite.post_record(page, document, JURISDICTION, "WCVA", doc_type="web-page")
     records: list[Record] = [record]
@@ -349,17 +331,17 @@ def _network_page(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> F
     return Found(records=records)
 
 
-def _network_post(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> Found:
+def _network_post(page: Page, document: BeautifulSoup) -> Found:
     """A network post; meeting notes give the meeting they record."""
     record, entry = wpsite.post_record(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
     records: list[Record] = [record]
     if entry.title and re.search(r"\bmeeting notes\b|\bnotes of\b", entry.title, re.I):
         record.doc_type = "meeting-notes"
-        day = parse_day(entry.text, entry.date.year if entry.date else None)
-        if day and entry.date and day > entry.date:
-            day = parse_day(entry.text, entry.date.year - 1)
+        # The notes were posted after the meeting: a day written without a
+        # year is the last such day before the post.
+        day = parse_day(entry.text, entry.date, past=True)
         if day:
-            body = _clean(re.split(r"\s*[|:–-]\s*(?=meeting notes)", entry.title, flags=re.I)[0])
+            body = html.clean(re.split(r"\s*[|:–-]\s*(?=meeting notes)", entry.title, flags=re.I)[0])
             ref = MeetingRef(body=body, jurisdiction=JURISDICTION, date=day)
             record.meetings.append(ref)
             records.append(Meeting(source_url=page.url, fetched_at=page.fetched_at, ref=ref,
@@ -370,10 +352,6 @@ def _network_post(ctx: HarvestContext, page: Page, document: BeautifulSoup) -> F
 # ------------------------------------------------------------------------ helpers
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _first_paragraph(node: Tag | None) -> str | None:
     para = node.find("p") if isinstance(node, Tag) else None
-    return _clean(para.get_text(" ")) if isinstance(para, Tag) else None
+    return html.clean(para.get_text(" ")) if isinstance(para, Tag) else None

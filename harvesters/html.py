@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup, Tag
 
 from harvesters.http import Page
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "blockquote", "pre",
               "br", "div", "section", "article", "table", "ul", "ol")
 
@@ -28,6 +29,11 @@ def soup(page: Page | str | bytes) -> BeautifulSoup:
     if document.find() is None:
         raise ValueError("empty or unparseable HTML")
     return document
+
+
+def clean(text: str) -> str:
+    """Whitespace collapsed to single spaces: the text on one line, as a page shows it."""
+    return " ".join(text.split())
 
 
 def text_of(node: Tag | None, separator: str = "\n") -> str:
@@ -51,6 +57,23 @@ def text_of(node: Tag | None, separator: str = "\n") -> str:
         if line or (out and out[-1]):
             out.append(line)
     return separator.join(out).strip()
+
+
+def section_text(heading: Tag) -> str:
+    """The text under a heading, a line per element, up to the next heading
+    of its level or above."""
+    level = int(heading.name[1])
+    parts: list[str] = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name in HEADINGS and int(sibling.name[1]) <= level:
+            break
+        parts.append(sibling.get_text(" ", strip=True))
+    return "\n".join(p for p in parts if p)
+
+
+def classes(node: object) -> list[str]:
+    """The ``class`` values of a node; none when there is no node."""
+    return [str(c) for c in node.get_attribute_list("class")] if isinstance(node, Tag) else []
 
 
 def meta(document: BeautifulSoup) -> dict[str, str]:
@@ -114,6 +137,12 @@ def links(node: Tag, base: str) -> list[str]:
         if url.startswith(("http://", "https://")) and url not in out:
             out.append(url)
     return out
+
+
+def heading(document: BeautifulSoup) -> str | None:
+    """The words of the page's first ``h1`` (a page's own name for itself)."""
+    h1 = document.find("h1")
+    return clean(h1.get_text(" ")) if isinstance(h1, Tag) else None
 
 
 def title(document: BeautifulSoup) -> str | None:

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import html, wpsite
 from harvesters.base import HarvestContext
+from harvesters.crawl import Found, crawl, read_one
+from harvesters.extract.dates import parse_date, parse_day
 from harvesters.http import Page
 from harvesters.records import (
     Attendance,
@@ -44,12 +47,10 @@ from harvesters.records import (
     Plan,
     Record,
 )
-from harvesters.writtendates import parse_date, parse_day
 from hub.reconcile import period_in, plan_containing, plan_for_period
 
 JURISDICTION = "northern-ireland"
 DEPARTMENT = "Department of Finance"
-NETWORK = "Northern Ireland Open Government Network"
 NETWORK_SITE_PUBLISHER = "UK Open Government Network"
 
 COMMITMENT_ENTRY = re.compile(r"^Commitment\s+(\d{1,2})\s*[:.–-]\s*(.+)$", re.I)
@@ -70,78 +71,72 @@ GOVERNMENT = re.compile(r"\b(Department|Executive|Ministry|Minister|Office|Agenc
 
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
-    queue: list[str] = [*ctx.source.entry_points, *ctx.source.options.get("documents", [])]
-    done: set[str] = set()
-    pages = int(ctx.source.options.get("max_archive_pages", 20))
-    while queue:
-        url = queue.pop(0)
-        if url in done:
-            continue
-        done.add(url)
-        with ctx.document(url):
-            page = ctx.fetch(url)
-            if page is None or (page.url in done and page.url != url):
-                continue
-            done.add(page.url)
-            records, next_url = read(ctx, page)
-            yield from records
-            if next_url and next_url not in done and ctx.allowed(next_url) and pages > 0:
-                pages -= 1
-                queue.append(next_url)
+    archive_pages = int(ctx.source.options.get("max_archive_pages", 20))
+
+    def read_page(page: Page) -> Found:
+        nonlocal archive_pages
+        found = read(page)
+        if found.follow and archive_pages > 0:
+            archive_pages -= 1
+        else:
+            found.follow = []
+        return found
+
+    yield from crawl(ctx, read_page)
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
-    page = ctx.fetch(url)
-    if page is not None:
-        yield from read(ctx, page)[0]
+    yield from read_one(ctx, url, read)
 
 
-def read(ctx: HarvestContext, page: Page) -> tuple[list[Record], str | None]:
-    """The records of one page, and the next archive page to follow if any."""
+def read(page: Page) -> Found:
+    """The records of one page, and the next archive page to follow if any
+    (at most ``options.max_archive_pages`` in a harvest)."""
     host = (urlsplit(page.url).hostname or "").lower()
     document = html.soup(page)
     if host == "aims.niassembly.gov.uk":
-        return committee_session(page, document), None
+        return Found(committee_session(page, document))
     if host.endswith("finance-ni.gov.uk"):
         if "/news/" in page.url:
-            return news_release(page, document), None
-        return department_page(page, document), None
+            return Found(news_release(page, document))
+        return Found(department_page(page, document))
     if wpsite.is_archive(document):
-        return wpsite.archive_records(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
+        records, next_url = wpsite.archive_records(page, document, JURISDICTION, NETWORK_SITE_PUBLISHER)
+        return Found(records, [next_url] if next_url else [])
     template = wpsite.template(document)
     if template == "resource":
-        return commitments_resource(page, document), None
+        return Found(commitments_resource(page, document))
     if template == "page":
-        return network_page(page, document), None
-    return network_post(page, document), None
+        return Found(network_page(page, document))
+    return Found(network_post(page, document))
 
 
-def _common(page: Page) -> dict:
+def _common(page: Page) -> dict[str, Any]:
     return {"source_url": page.url, "fetched_at": page.fetched_at}
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------- the department
 
 
 def _department_document(page: Page, document: BeautifulSoup, doc_type: str) -> tuple[Document, Tag]:
+    """A page of the department's site as a document, and its content (the
+    body field, else the main article)."""
     main = document.find(id="main-article") or document.find("main") or document.body
-    heading = main.find("h1") if isinstance(main, Tag) else None
-    body = main.find(class_=re.compile(r"field--name-body")) if isinstance(main, Tag) else None
+    if not isinstance(main, Tag):
+        raise ValueError("no main article, <main> or <body> in the page")
+    heading = main.find("h1")
+    body = main.find(class_=re.compile(r"field--name-body"))
     content = body if isinstance(body, Tag) else main
-    stamp = main.select_one(".field--name-field-published-date time") if isinstance(main, Tag) else None
+    stamp = main.select_one(".field--name-field-published-date time")
     published = parse_date(str(stamp.get("datetime") or stamp.get_text(" "))) if isinstance(
         stamp, Tag) else None
     record = Document(
         **_common(page), url=html.canonical(document, page.url) or page.url,
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
         text=html.text_of(content), doc_type=doc_type, jurisdiction=JURISDICTION, publisher=DEPARTMENT,
         published=published,
     )
-    return record, content  # type: ignore[return-value]
+    return record, content
 
 
 def department_page(page: Page, document: BeautifulSoup) -> list[Record]:
@@ -150,7 +145,7 @@ def department_page(page: Page, document: BeautifulSoup) -> list[Record]:
     out: list[Record] = [record]
     seen: set[str] = set()
     for para in content.find_all(["p", "h2"]):
-        sentence = _clean(para.get_text(" "))
+        sentence = html.clean(para.get_text(" "))
         for m in BODY_NAME.finditer(sentence):
             name = re.sub(r"^The\s+", "", m.group(1))
             if name.lower() in seen:
@@ -186,7 +181,7 @@ def news_release(page: Page, document: BeautifulSoup) -> list[Record]:
     event = EVENT.search(record.text or "")
     if event and day is not None:
         # The release reports the event on the day it was published.
-        title = _clean(event.group(1))
+        title = html.clean(event.group(1))
         ref = MeetingRef(body=DEPARTMENT, jurisdiction=JURISDICTION, date=day)
         record.meetings.append(ref)
         out.append(Meeting(**_common(page), ref=ref, title=title[0].upper() + title[1:],
@@ -207,7 +202,7 @@ def _announced_commitments(content: Tag) -> list[tuple[str, str]]:
             continue
         out = []
         for li in listing.find_all("li", recursive=False):
-            item = _clean(li.get_text(" ")).rstrip(";.,")
+            item = html.clean(li.get_text(" ")).rstrip(";.,")
             head = re.split(r",\s*(?:including|such as)\b", item, maxsplit=1)[0]
             head = re.sub(r"^(?:more|greater)\s+", "", head, flags=re.I)
             out.append((head[0].upper() + head[1:], item[0].upper() + item[1:]))
@@ -228,7 +223,7 @@ def network_page(page: Page, document: BeautifulSoup) -> list[Record]:
         first = entry.content.find("p") if entry.content is not None else None
         out.append(Body(**_common(page), name=m.group(1), alt_names=[m.group(2)], jurisdiction=JURISDICTION,
                         body_kind="network",
-                        description=_clean(first.get_text(" ")) if isinstance(first, Tag) else None))
+                        description=html.clean(first.get_text(" ")) if isinstance(first, Tag) else None))
     return out
 
 
@@ -255,12 +250,12 @@ def commitments_resource(page: Page, document: BeautifulSoup) -> list[Record]:
     values = OGP_VALUES.search(entry.text)
     themes = [re.sub(r"^and\s+", "", v.strip()) for v in values.group(1).split(",") if v.strip()] if (
         values) else []
-    paragraphs = [_clean(p.get_text(" ")) for p in entry.content.find_all("p")]
+    paragraphs = [html.clean(p.get_text(" ")) for p in entry.content.find_all("p")]
     out.append(Plan(**_common(page), ref=plan, title=entry.title, publisher=DEPARTMENT, themes=themes,
                     description=" ".join(paragraphs[:2]) or None))
     seen: set[int] = set()
     for link in entry.content.find_all(["a", "h2", "h3"]):
-        m = COMMITMENT_ENTRY.match(_clean(link.get_text(" ")))
+        m = COMMITMENT_ENTRY.match(html.clean(link.get_text(" ")))
         if m and int(m.group(1)) not in seen:
             seen.add(int(m.group(1)))
             out.append(Commitment(**_common(page), ref=CommitmentRef(plan, int(m.group(1))),
@@ -278,13 +273,13 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
     date_node = document.find(id="lblDate")
     if not isinstance(committee_node, Tag) or not isinstance(date_node, Tag):
         raise ValueError("no committee name or date (#lblCommittee, #lblDate) in the Official Report")
-    committee = _clean(committee_node.get_text(" "))
+    committee = html.clean(committee_node.get_text(" "))
     day = parse_day(date_node.get_text(" "))
     if day is None:
         raise ValueError(f"cannot read the session's date {date_node.get_text(' ')!r}")
     content = document.find(id="content") or document.body
     session = content.find("h3") if isinstance(content, Tag) else None
-    topic = _clean(session.get_text(" ")) if isinstance(session, Tag) else None
+    topic = html.clean(session.get_text(" ")) if isinstance(session, Tag) else None
     text = html.text_of(content) if isinstance(content, Tag) else ""
     url = page.url
     ref = MeetingRef(body=committee, jurisdiction=JURISDICTION, date=day)
@@ -294,45 +289,42 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
     )
 
     members_heading = document.find(class_="MembersPresent")
-    heading = _clean(members_heading.get_text(" ")).rstrip(":") if isinstance(members_heading, Tag) else (
-        "Members present")
+    members_label = _label(members_heading, "Members present")
     members: list[Attendee] = []
     listing = members_heading.find_next_sibling("p") if isinstance(members_heading, Tag) else None
     if isinstance(listing, Tag):
         for br in listing.find_all("br"):
             br.replace_with("\n")
         for line in listing.get_text().splitlines():
-            line = _clean(line)
+            line = html.clean(line)
             if not line:
                 continue
             m = re.match(r"^(.*?)\s*\(([^)]+)\)$", line)
             name, role = (m.group(1), m.group(2)) if m else (line, None)
-            members.append(Attendee(name=name, role=role, heading=heading, sector="other"))
+            members.append(Attendee(name=name, role=role, heading=members_label, sector="other"))
     witnesses: list[Attendee] = []
     table = document.find(class_="WitnessTable")
-    witness_heading = document.find(class_="Witnesses")
-    w_heading = _clean(witness_heading.get_text(" ")).rstrip(":") if isinstance(witness_heading, Tag) else (
-        "Witnesses")
+    witnesses_label = _label(document.find(class_="Witnesses"), "Witnesses")
     if isinstance(table, Tag):
         for tr in table.find_all("tr"):
-            cells = [_clean(td.get_text(" ")) for td in tr.find_all("td")]
+            cells = [html.clean(td.get_text(" ")) for td in tr.find_all("td")]
             if cells and cells[0]:
                 organisation = cells[1] if len(cells) > 1 else None
-                witnesses.append(Attendee(name=cells[0], role=organisation, heading=w_heading,
+                witnesses.append(Attendee(name=cells[0], role=organisation, heading=witnesses_label,
                                           sector=witness_sector(organisation)))
     chairs = []
-    for m in CHAIR.finditer(text):
-        surname = m.group(2).split()[-1]
-        member = next((a.name for a in members if a.name and surname in a.name.split()), m.group(2))
-        chairs.append(Person(name=member, role=m.group(1)))
-        break
+    chair = CHAIR.search(text)  # "The Acting Chairperson (Dr Aiken)": the member of that surname
+    if chair:
+        surname = chair.group(2).split()[-1]
+        member = next((a.name for a in members if a.name and surname in a.name.split()), chair.group(2))
+        chairs.append(Person(name=member, role=chair.group(1)))
     people = [*members, *witnesses]
     counts = {s: sum(1 for a in people if a.sector == s) for s in ("government", "civil_society", "other")}
-    groups = [AttendanceGroup(heading=heading, sector="other", present=len(members))]
+    groups = [AttendanceGroup(heading=members_label, sector="other", present=len(members))]
     for sector in ("government", "civil_society", "other"):
         n = sum(1 for a in witnesses if a.sector == sector)
         if n:
-            groups.append(AttendanceGroup(heading=w_heading, sector=sector, present=n))
+            groups.append(AttendanceGroup(heading=witnesses_label, sector=sector, present=n))
     meeting = Meeting(
         **_common(page), ref=ref, title=f"{committee}: {topic}" if topic else committee,
         body_kind="committee", chairs=chairs, agenda=[topic] if topic else [], recorded_in=url,
@@ -341,6 +333,11 @@ def committee_session(page: Page, document: BeautifulSoup) -> list[Record]:
                               groups=groups, attendees=people),
     )
     return [meeting, report]
+
+
+def _label(node: object, default: str) -> str:
+    """The words of a list's label ("Members present:"), without the colon."""
+    return html.clean(node.get_text(" ")).rstrip(":") if isinstance(node, Tag) else default
 
 
 def witness_sector(organisation: str | None) -> str:

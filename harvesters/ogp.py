@@ -37,12 +37,15 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
 from harvesters.base import HarvestContext
+from harvesters.crawl import Found, crawl, read_one
+from harvesters.extract.dates import parse_date
 from harvesters.http import Page
 from harvesters.records import (
     Body,
@@ -55,7 +58,6 @@ from harvesters.records import (
     PlanRef,
     Record,
 )
-from harvesters.writtendates import parse_date
 from hub.ids import find_plan
 from hub.reconcile import (
     OGP_IDENTIFIER,
@@ -96,36 +98,11 @@ class State:
 
 def harvest(ctx: HarvestContext) -> Iterator[Record]:
     state = State(ctx)
-    queue: list[str] = list(ctx.source.entry_points)
-    queue += list(ctx.source.options.get("documents", []))
-    done: set[str] = set()
-    while queue:
-        url = queue.pop(0)
-        if url in done:
-            continue
-        done.add(url)
-        with ctx.document(url):
-            page = ctx.fetch(url)
-            if page is None or (page.url in done and page.url != url):
-                continue
-            done.add(page.url)
-            found = read(state, page)
-            yield from found.records
-            for link in found.follow:
-                if link not in done and link not in queue and ctx.allowed(link):
-                    queue.append(link)
+    yield from crawl(ctx, lambda page: read(state, page))
 
 
 def harvest_url(ctx: HarvestContext, url: str) -> Iterator[Record]:
-    page = ctx.fetch(url)
-    if page is not None:
-        yield from read(State(ctx), page).records
-
-
-@dataclass
-class Found:
-    records: list[Record] = field(default_factory=list)
-    follow: list[str] = field(default_factory=list)
+    yield from read_one(ctx, url, lambda page: read(State(ctx), page))
 
 
 def read(state: State, page: Page) -> Found:
@@ -145,22 +122,18 @@ def read(state: State, page: Page) -> Found:
     return Found(records=[_document(page, document, "web-page")])
 
 
-def _common(page: Page) -> dict:
+def _common(page: Page) -> dict[str, Any]:
     return {"source_url": page.url, "fetched_at": page.fetched_at}
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _document(page: Page, document: BeautifulSoup, doc_type: str, **extra: object) -> Document:
+def _document(page: Page, document: BeautifulSoup, doc_type: str, **extra: Any) -> Document:
     main = document.find("main") or document.body
     heading = main.find("h1") if isinstance(main, Tag) else None
     return Document(
         **_common(page), url=html.canonical(document, page.url) or page.url,
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
         text=html.text_of(main) or None, doc_type=doc_type, publisher=PUBLISHER,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -174,7 +147,7 @@ def _pairs(node: Tag | None) -> dict[str, Tag]:
         dd = dt.find_next_sibling("dd")
         if not isinstance(dd, Tag):
             continue
-        term = re.sub(r"\(see definition\)|:", "", _clean(dt.get_text(" "))).strip().lower()
+        term = re.sub(r"\(see definition\)|:", "", html.clean(dt.get_text(" "))).strip().lower()
         out.setdefault(term, dd)
     return out
 
@@ -183,7 +156,7 @@ def _value(pairs: dict[str, Tag], *terms: str) -> str | None:
     for term in terms:
         node = pairs.get(term)
         if node is not None:
-            text = _clean(node.get_text(" "))
+            text = html.clean(node.get_text(" "))
             if text:
                 return text
     return None
@@ -195,10 +168,10 @@ def _values(pairs: dict[str, Tag], *terms: str) -> list[str]:
         node = pairs.get(term)
         if node is None:
             continue
-        items = [_clean(li.get_text(" ")) for li in node.find_all("li")]
+        items = [html.clean(li.get_text(" ")) for li in node.find_all("li")]
         if items:
             return [i for i in items if i]
-        text = _clean(node.get_text(" "))
+        text = html.clean(node.get_text(" "))
         if "○" in text:
             return [p.strip() for p in text.split("○") if p.strip()]
         if text:
@@ -214,7 +187,7 @@ def member_listing(document: BeautifulSoup, base: str) -> dict[str, tuple[PlanRe
     the plan from each entry's cycle year, the number from the register's
     series for that plan or else from the entry's place among that plan's
     entries, in the page's order."""
-    jurisdiction = member_jurisdiction(base) or member_jurisdiction(_member_name(document))
+    jurisdiction = member_jurisdiction(base) or member_jurisdiction(html.heading(document))
     if jurisdiction is None:
         raise ValueError(f"{base}: not a member page of a UK jurisdiction")
     out: dict[str, tuple[PlanRef, int]] = {}
@@ -231,6 +204,8 @@ def member_listing(document: BeautifulSoup, base: str) -> dict[str, tuple[PlanRe
 
 @dataclass
 class Listed:
+    """A commitment as a member page lists it."""
+
     identifier: str
     title: str
     url: str
@@ -246,7 +221,7 @@ def _listed(document: BeautifulSoup, base: str) -> list[Listed]:
             continue
         url = urljoin(base, str(link["href"]))
         ident = li.find(class_="id")
-        identifier = _clean(ident.get_text()) if isinstance(ident, Tag) else None
+        identifier = html.clean(ident.get_text()) if isinstance(ident, Tag) else None
         if not identifier:
             m = COMMITMENT_PATH.search(urlsplit(url).path)
             identifier = m.group(2).upper() if m else None
@@ -254,24 +229,19 @@ def _listed(document: BeautifulSoup, base: str) -> list[Listed]:
             continue
         year_node = li.find(class_="year")
         area = li.find(class_="policy-area")
-        year_text = _clean(year_node.get_text()) if isinstance(year_node, Tag) else ""
+        year_text = html.clean(year_node.get_text()) if isinstance(year_node, Tag) else ""
         out.append(Listed(
-            identifier=identifier, title=_clean(link.get_text(" ")), url=url,
+            identifier=identifier, title=html.clean(link.get_text(" ")), url=url,
             year=int(year_text) if year_text.isdigit() else None,
-            policy_area=_clean(area.get_text(" ")) if isinstance(area, Tag) else None,
+            policy_area=html.clean(area.get_text(" ")) if isinstance(area, Tag) else None,
         ))
     return out
-
-
-def _member_name(document: BeautifulSoup) -> str | None:
-    heading = document.find("h1")
-    return _clean(heading.get_text(" ")) if isinstance(heading, Tag) else None
 
 
 def member_page(page: Page, document: BeautifulSoup) -> Found:
     """A member page: the member, its current plan, the commitments it lists
     (each keyed into its plan), and links to its commitments and documents."""
-    name = _member_name(document)
+    name = html.heading(document)
     jurisdiction = member_jurisdiction(page.url) or member_jurisdiction(name)
     main = document.find("main") or document.body
     text = html.text_of(main)
@@ -293,13 +263,14 @@ def member_page(page: Page, document: BeautifulSoup) -> Found:
         return found
     current = document.find(id="current-action-plan")
     period_node = current.find(class_="plan-period") if isinstance(current, Tag) else None
-    period = period_in(period_node.get_text(" ")) if isinstance(period_node, Tag) else None
+    period_text = html.clean(period_node.get_text(" ")) if isinstance(period_node, Tag) else None
+    period = period_in(period_text)
     if period and name:
         plan = plan_for_period(jurisdiction, *period)
         para = current.find("p", class_=False) if isinstance(current, Tag) else None
         found.records.append(Plan(
-            **_common(page), ref=plan, label=f"{name} Action Plan {_clean(period_node.get_text(' '))}",
-            description=_clean(para.get_text(" ")) if isinstance(para, Tag) else None,
+            **_common(page), ref=plan, label=f"{name} Action Plan {period_text}",
+            description=html.clean(para.get_text(" ")) if isinstance(para, Tag) else None,
         ))
     listing = member_listing(document, page.url) if document.select(".commitment-list") else {}
     for entry in _listed(document, page.url):
@@ -324,12 +295,13 @@ def member_page(page: Page, document: BeautifulSoup) -> Found:
 def commitment_page(state: State, page: Page, document: BeautifulSoup) -> Found:
     """A commitment page, national or OGP Local layout."""
     main = document.find("main") or document.body
-    assert isinstance(main, Tag)
-    m = COMMITMENT_PATH.search(urlsplit(page.url).path)
+    if not isinstance(main, Tag):
+        raise ValueError("no <main> or <body> in the commitment page")
+    in_path = COMMITMENT_PATH.search(urlsplit(page.url).path)
     heading = main.find("h1")
-    heading_text = _clean(heading.get_text(" ")) if isinstance(heading, Tag) else ""
+    heading_text = html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else ""
     titled = TITLE_WITH_ID.match(heading_text)
-    identifier = titled.group(2) if titled else (m.group(2).upper() if m else None)
+    identifier = titled.group(2) if titled else (in_path.group(2).upper() if in_path else None)
     title = titled.group(1) if titled else heading_text or None
     pairs = _pairs(main)
     title = _value(pairs, "commitment title") or title
@@ -340,7 +312,7 @@ def commitment_page(state: State, page: Page, document: BeautifulSoup) -> Found:
                         if re.search(r"/members/[a-z-]+/?$", str(a["href"]))), None)
     member_url = urljoin(page.url, str(member_link["href"])) if isinstance(member_link, Tag) else None
     jurisdiction = member_jurisdiction(page.url) or member_jurisdiction(
-        _clean(member_link.get_text(" ")) if isinstance(member_link, Tag) else None)
+        html.clean(member_link.get_text(" ")) if isinstance(member_link, Tag) else None)
     if jurisdiction is None:
         raise ValueError(f"{identifier}: the member is not one of the hub's jurisdictions")
 
@@ -387,6 +359,8 @@ def commitment_page(state: State, page: Page, document: BeautifulSoup) -> Found:
 
 
 def _same_plan(a: PlanRef, b: PlanRef) -> bool:
+    """Both keys stand for one plan of the register (a period the register
+    does not know is no evidence that two plans are one)."""
     ea, eb = find_plan(a), find_plan(b)
     return ea is not None and ea == eb
 
@@ -395,12 +369,12 @@ def _text_of(main: Tag, cls: str) -> str | None:
     node = main.find(class_=cls)
     if not isinstance(node, Tag) or node.name == "ul":
         return None
-    return _clean(node.get_text(" ")) or None
+    return html.clean(node.get_text(" ")) or None
 
 
 def _list_of(main: Tag, cls: str) -> list[str]:
     node = main.find("ul", class_=cls)
-    return [_clean(li.get_text(" ")) for li in node.find_all("li")] if isinstance(node, Tag) else []
+    return [html.clean(li.get_text(" ")) for li in node.find_all("li")] if isinstance(node, Tag) else []
 
 
 def _month(text: str | None) -> PartialDate | None:
@@ -436,19 +410,19 @@ def document_page(page: Page, document: BeautifulSoup) -> Found:
     """An action plan page, an IRM report, or another OGP document."""
     main = document.find("main") or document.body
     article = main.find("article") if isinstance(main, Tag) else None
-    classes = " ".join(article.get("class", [])) if isinstance(article, Tag) else ""
-    title = _member_name(document) or ""
+    classes = " ".join(html.classes(article))
+    title = html.heading(document) or ""
     pairs = _pairs(main if isinstance(main, Tag) else None)
-    found = Found()
     if "action-plan" in classes or re.match(r"^Action plan\s*[–-]", title, re.I):
         return action_plan_page(page, document, title, pairs)
-    meta = {}
+    found = Found()
+    details: dict[str, str] = {}  # "Action plan: ...", "Report publication year: 2023"
     for li in main.select(".document__meta li") if isinstance(main, Tag) else []:
-        key, _, value = _clean(li.get_text(" ")).partition(":")
-        meta[key.strip().lower()] = value.strip()
-    plan_title = meta.get("action plan")
+        key, _, value = html.clean(li.get_text(" ")).partition(":")
+        details[key.strip().lower()] = value.strip()
+    plan_title = details.get("action plan")
     plan = _plan_of_title(plan_title)
-    year = meta.get("report publication year", "")
+    year = details.get("report publication year", "")
     doc_type = "irm-report" if "irm" in classes or "review" in title.lower() else (
         "inception-report" if "inception" in title.lower() else "report")
     record = _document(page, document, doc_type, plans=[plan] if plan else [],
@@ -476,7 +450,7 @@ def action_plan_page(page: Page, document: BeautifulSoup, title: str, pairs: dic
     found.records.append(Plan(
         **_common(page), ref=plan, label=title, published=parse_date(submitted) if submitted else None,
         end=parse_date(end) if end else None, publisher=None,
-        description=_clean(description.get_text(" ")) if isinstance(description, Tag) else None,
+        description=html.clean(description.get_text(" ")) if isinstance(description, Tag) else None,
     ))
     for link in document.select(".commitment-list a[href]"):
         found.follow.append(urljoin(page.url, str(link["href"])))
@@ -509,8 +483,8 @@ def glossary(page: Page, document: BeautifulSoup) -> Found:
         heading = item.find(["h2", "h3"])
         if isinstance(heading, Tag):
             excerpt = item.find("p")
-            areas.append((_clean(heading.get_text(" ")),
-                          _clean(excerpt.get_text(" ")) if isinstance(excerpt, Tag) else ""))
+            areas.append((html.clean(heading.get_text(" ")),
+                          html.clean(excerpt.get_text(" ")) if isinstance(excerpt, Tag) else ""))
     record = _document(page, document, "glossary")
     record.text = "\n".join(f"{name}: {excerpt}" if excerpt else name for name, excerpt in areas) or None
     found = Found(records=[record])
@@ -518,11 +492,6 @@ def glossary(page: Page, document: BeautifulSoup) -> Found:
     if isinstance(nxt, Tag):
         found.follow.append(urljoin(page.url, str(nxt["href"])))
     return found
-
-
-def policy_areas(document: BeautifulSoup) -> list[str]:
-    """The policy-area names on a glossary page."""
-    return [_clean(h.get_text(" ")) for h in document.select(".glossary-item h2, .glossary-item h3")]
 
 
 # ------------------------------------------------------------------- the IRM data

@@ -39,16 +39,18 @@ def parse_page(ctx: HarvestContext, page: Page) -> Iterator[Record]:
         doc_type=metadata.get("dc.type", "web-page").lower(),
         jurisdiction=ctx.source.jurisdiction,
         publisher=ctx.source.publisher,
-        published=_date(metadata.get("dc.date") or metadata.get("dcterms.created")
-                        or metadata.get("article:published_time")),
-        modified=_date(metadata.get("dcterms.modified") or metadata.get("article:modified_time")),
+        published=_iso_date(metadata.get("dc.date") or metadata.get("dcterms.created")
+                            or metadata.get("article:published_time")),
+        modified=_iso_date(metadata.get("dcterms.modified") or metadata.get("article:modified_time")),
         language=html.language(document) or "en",
         alternates=html.alternates(document, page.url),
         links=sorted(ctx.links),
     )
 
 
-def _date(value: str | None) -> str | None:
+def _iso_date(value: str | None) -> str | None:
+    """The date an ISO 8601 value starts with (a year, month or day), None
+    for anything else."""
     if not value:
         return None
     head = value.strip()[:10]

@@ -21,7 +21,10 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
+from harvesters.extract.dates import find_dates
+from harvesters.html import HEADINGS, section_text
 from harvesters.records import PlanRef
+from hub.ids import find_plan
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -110,6 +113,18 @@ def plan_in_title(title: str, jurisdiction: str) -> PlanRef | None:
                    end=period[1] if period else None, number=number)
 
 
+def plan_of_period(title: str | None, jurisdiction: str) -> PlanRef | None:
+    """The plan a title names by its period alone, the first span of up to ten
+    years it writes: "Action plan – Glasgow, United Kingdom, 2021 – 2023",
+    "Scotland's open government action plan: 2021 to 2025", "Action Plan 2021-25"."""
+    for match in find_dates(title or ""):
+        if match.kind == "year_range" and match.until is not None:
+            start, end = match.date.value.year, match.until.value.year
+            if start < end <= start + 10:
+                return PlanRef(jurisdiction, start, end)
+    return None
+
+
 def plan_name(text: str) -> str | None:
     """The name of a plan as the text writes it ("6th National Action Plan for
     Open Government"), for a record whose title is about a plan rather than
@@ -163,21 +178,19 @@ def stable(ref: PlanRef) -> bool:
 
 def registered(ref: PlanRef) -> bool:
     """Whether ``vocab/plans.csv`` knows the plan."""
-    from hub import ids
-
-    return ids.find_plan(ref) is not None
+    return find_plan(ref) is not None
 
 
 def _plan_key(ref: PlanRef) -> object:
-    from hub import ids
-
-    entry = ids.find_plan(ref)
+    """What two keys of one plan share: the register's plan, else the key itself."""
+    entry = find_plan(ref)
     if entry is not None:
         return (entry.jurisdiction, entry.start, entry.end)
     return (ref.jurisdiction, ref.start, ref.end, ref.number)
 
 
 def same_plan(a: PlanRef, b: PlanRef) -> bool:
+    """Whether two keys name one plan (by number and by period, say)."""
     return _plan_key(a) == _plan_key(b)
 
 
@@ -195,19 +208,6 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" .:;")
 
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def _section_text(heading: Tag) -> str:
-    level = int(heading.name[1])
-    parts: list[str] = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in HEADINGS and int(sibling.name[1]) <= level:
-            break
-        parts.append(sibling.get_text(" ", strip=True))
-    return "\n".join(p for p in parts if p)
-
-
 def commitments_in_html(markup: str | Tag) -> list[CommitmentHeading]:
     """Commitments a plan's page lists: "Commitment N: Title" headings (with
     the text under each), "Commitment N: Title" list items, or the items of a
@@ -218,7 +218,7 @@ def commitments_in_html(markup: str | Tag) -> list[CommitmentHeading]:
         m = COMMITMENT_HEADING.match(heading.get_text(" ", strip=True))
         if m and int(m.group("num")) not in found:
             found[int(m.group("num"))] = CommitmentHeading(
-                int(m.group("num")), _clean(m.group("title")), _section_text(heading),
+                int(m.group("num")), _clean(m.group("title")), section_text(heading),
                 _clean(heading.get_text(" ", strip=True)))
     if not found:
         for item in root.find_all("li"):

@@ -22,8 +22,19 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import planrefs
-from harvesters.records import CommitmentRef, CommitmentUpdate, Meeting, PlanRef, Record, ThemeDecision
-from harvesters.textdates import find_dates
+from harvesters.base import HarvestContext
+from harvesters.extract import Context, extract_all
+from harvesters.extract.dates import find_days
+from harvesters.html import HEADINGS, section_text
+from harvesters.records import (
+    CommitmentRef,
+    CommitmentUpdate,
+    Meeting,
+    MeetingRef,
+    PlanRef,
+    Record,
+    ThemeDecision,
+)
 
 #: Titles of posts that record a meeting.
 READOUT_TITLE = re.compile(
@@ -40,11 +51,14 @@ TOP = 600  # characters of text where the meeting's day is looked for
 
 @dataclass(frozen=True)
 class MeetingBody:
+    """The body a read-out's meeting belongs to, and its kind (forum, network...)."""
+
     name: str
     kind: str = "organisation"
 
 
 def configured_bodies(options: dict[str, Any]) -> list[tuple[re.Pattern[str], MeetingBody]]:
+    """The source's ``meeting_bodies``, compiled; a bad entry is an error that names it."""
     out = []
     for entry in options.get("meeting_bodies") or []:
         try:
@@ -76,7 +90,7 @@ def is_meeting(title: str, text: str, categories: list[str], options: dict[str, 
     wanted = {c.lower() for c in options.get("meeting_categories") or []}
     if READOUT_TITLE.search(title) or wanted & {c.lower() for c in categories}:
         return True
-    if names_a_body(options, title) and find_dates(text[:200], reference):
+    if names_a_body(options, title) and find_days(text[:200], reference):
         return True
     return bool(WHEN_LINE.search(text[:TOP * 2]) and re.search(r"\bmeeting\b", text, re.IGNORECASE))
 
@@ -85,30 +99,54 @@ def meeting_date(title: str, text: str, reference: dt.date | None) -> dt.date | 
     """The day of the meeting: the first date in the title, else on a "When:"
     line, else the first near the top of the text. Dates without a year take
     the year nearest ``reference`` (the day the post was published)."""
-    dates = find_dates(title, reference)
+    dates = find_days(title, reference)
     if dates:
-        return dates[0].date
+        return dates[0].date.value
     when = WHEN_LINE.search(text[:TOP * 2])
     if when:
-        dates = find_dates(when.group("rest"), reference)
+        dates = find_days(when.group("rest"), reference)
         if dates:
-            return dates[0].date
-    dates = find_dates(text[:TOP], reference)
-    return dates[0].date if dates else None
+            return dates[0].date.value
+    dates = find_days(text[:TOP], reference)
+    return dates[0].date.value if dates else None
 
 
 def stated_date(text: str, verb: str, reference: dt.date | None) -> dt.date | None:
     """The date after "published on", "came out on" ... (``verb`` a regular
     expression)."""
     for m in re.finditer(r"\b(?:" + verb + r")\s+(?:on\s+)?(?P<rest>.{0,60})", text, re.IGNORECASE):
-        dates = find_dates(m.group("rest"), reference)
+        dates = find_days(m.group("rest"), reference)
         if dates and dates[0].start < 25:
-            return dates[0].date
+            return dates[0].date.value
     return None
+
+
+def readout_meeting(options: dict[str, Any], common: dict[str, Any], *, title: str, text: str,
+                    markup: str | Tag, categories: list[str], published: dt.date | None,
+                    jurisdiction: str, publisher: str, plans: list[PlanRef],
+                    recorded_in: str) -> tuple[Meeting, list[Update]] | None:
+    """The meeting a post or thread is the read-out of (:func:`is_meeting`): on
+    its day (:func:`meeting_date`), of the body that met (:func:`meeting_body`),
+    with the commitments whose progress it reports (:func:`commitment_updates`
+    in ``markup``); and those updates. None when the text is no read-out or
+    gives no day. ``common`` holds the record's provenance fields."""
+    if not is_meeting(title, text, categories, options, published):
+        return None
+    day = meeting_date(title, text, published)
+    if day is None:
+        return None
+    body = meeting_body(options, title, text, publisher)
+    updates = commitment_updates(markup, jurisdiction)
+    meeting = Meeting(
+        **common, ref=MeetingRef(body=body.name, jurisdiction=jurisdiction, date=day), title=title,
+        body_kind=body.kind, plans=plans, updates=[u.record() for u in updates], recorded_in=recorded_in)
+    return meeting, updates
 
 
 @dataclass
 class Update:
+    """What a read-out says of one commitment's progress, under its heading."""
+
     commitment: CommitmentRef
     title: str
     text: str
@@ -118,16 +156,13 @@ class Update:
         return CommitmentUpdate(commitment=self.commitment, text=self.text, heading=self.heading)
 
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
 def commitment_updates(markup: str | Tag, jurisdiction: str) -> list[Update]:
     """Commitment updates in a read-out: under a heading that names a plan and
     speaks of updates or progress ("Part One: Updates on NAP5 progress"), each
     sub-heading is one commitment, "Commitment N: Title" or only its title."""
     root = BeautifulSoup(markup, "lxml") if isinstance(markup, str) else markup
     out: list[Update] = []
-    for heading in root.find_all(_HEADINGS):
+    for heading in root.find_all(HEADINGS):
         words = heading.get_text(" ", strip=True)
         if not UPDATES_HEADING.search(words):
             continue
@@ -138,7 +173,7 @@ def commitment_updates(markup: str | Tag, jurisdiction: str) -> list[Update]:
         level = int(heading.name[1])
         sub_level: int | None = None
         for sibling in heading.find_next_siblings():
-            if sibling.name in _HEADINGS:
+            if sibling.name in HEADINGS:
                 this = int(sibling.name[1])
                 if this <= level:
                     break
@@ -152,13 +187,7 @@ def commitment_updates(markup: str | Tag, jurisdiction: str) -> list[Update]:
 def _update(plan: PlanRef, heading: Tag) -> Update:
     written = " ".join(heading.get_text(" ", strip=True).split())
     m = planrefs.COMMITMENT_HEADING.match(written)
-    level = int(heading.name[1])
-    parts = []
-    for sibling in heading.find_next_siblings():
-        if sibling.name in _HEADINGS and int(sibling.name[1]) <= level:
-            break
-        parts.append(sibling.get_text(" ", strip=True))
-    text = "\n".join(p for p in parts if p)
+    text = section_text(heading)
     if m:
         title = m.group("title").strip()
         return Update(CommitmentRef(plan=plan, number=int(m.group("num"))), title, text, written)
@@ -168,22 +197,19 @@ def _update(plan: PlanRef, heading: Tag) -> Update:
 # ------------------------------------------------------- the extraction library
 
 
-def knowledge(ctx: Any, markup: str, *, source_url: str, fetched_at: dt.datetime, page_url: str | None,
-              jurisdiction: str, published: dt.date | None, title: str | None, doc_type: str | None,
-              plan: PlanRef | None, meeting: Meeting | None, accept_meeting: bool = False,
-              language: str = "en") -> tuple[Meeting | None, list[Record]]:
+def knowledge(ctx: HarvestContext, markup: str, *, source_url: str, fetched_at: dt.datetime,
+              page_url: str | None, jurisdiction: str, published: dt.date | None, title: str | None,
+              doc_type: str | None, plan: PlanRef | None, meeting: Meeting | None,
+              accept_meeting: bool = False, language: str = "en") -> tuple[Meeting | None, list[Record]]:
     """What the extraction library (:mod:`harvesters.extract`) reads in a
     document: attendance, chairs, agenda, actions and decisions go into the
     harvester's own ``meeting`` (whose day and body the harvester decided);
     theme decisions, timeline events and thematic groups come back as records.
     A meeting the library finds in a document the harvester does not take for
     a meeting's record is dropped, unless ``accept_meeting`` (minutes known
-    as such, whose day and body only the text gives). A failure of the library is recorded as the
-    document's error and costs only the extracted records."""
-    try:
-        from harvesters.extract import Context, extract_all  # type: ignore[attr-defined]
-    except ImportError:
-        return meeting, []
+    as such, whose day and body only the text gives). A failure of the
+    library is recorded as the document's error and costs only the extracted
+    records."""
     try:
         found = extract_all(markup, Context(
             source_url=source_url, fetched_at=fetched_at, page_url=page_url,

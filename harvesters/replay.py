@@ -148,6 +148,7 @@ class ReplayServer:
     def url(self) -> str:
         assert self._server is not None, "the server is not started"
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str), "an IP socket's address"
         return f"http://{host}:{port}"
 
     def stop(self) -> None:

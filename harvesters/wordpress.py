@@ -41,23 +41,21 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import feedparser
 from bs4 import BeautifulSoup
 
 from harvesters import html, planrefs, readouts
 from harvesters.base import HarvestContext
+from harvesters.feeds import parse_feed
 from harvesters.http import Page
 from harvesters.records import (
     Commitment,
     CommitmentRef,
     Document,
-    Meeting,
-    MeetingRef,
     Plan,
     Post,
     Record,
 )
-from harvesters.textdates import london_date, timestamp
+from harvesters.timestamps import LONDON, london_date, timestamp
 
 REST = "/wp-json/wp/v2/"
 
@@ -143,7 +141,7 @@ def harvest(ctx: HarvestContext) -> Iterator[Record]:
     for url in permalinks:
         with ctx.document(url):
             _permalink(ctx, url, listing)
-    for url in _options(ctx).get("documents", []):  # pages no listing reaches
+    for url in ctx.source.options.get("documents", []):  # pages no listing reaches
         with ctx.document(url):
             for item in items_at(ctx, url):
                 listing.add(item)
@@ -181,12 +179,8 @@ def _is_feed(url: str) -> bool:
     return bool(re.search(r"/feed/?$|\.rss$|\.xml$", parts.path)) or "feed=" in parts.query
 
 
-def _options(ctx: HarvestContext) -> dict[str, Any]:
-    return dict(getattr(ctx.source, "options", {}) or {})
-
-
 def _max_pages(ctx: HarvestContext) -> int:
-    return int(_options(ctx).get("max_pages", 20))
+    return int(ctx.source.options.get("max_pages", 20))
 
 
 # ---------------------------------------------------------------------- the API
@@ -269,7 +263,7 @@ def _rest_item(ctx: HarvestContext, entry: Any, page: Page, type_: str) -> Item 
         link=str(entry["link"]), source_url=page.url, fetched_at=page.fetched_at,
         type=str(entry.get("type") or type_), id=_int(entry.get("id")), slug=entry.get("slug"),
         title=_plain((entry.get("title") or {}).get("rendered")),
-        date=_local(entry.get("date"), entry.get("date_gmt")),
+        date=_post_time(entry.get("date"), entry.get("date_gmt")),
         modified=timestamp(entry["modified_gmt"] + "Z") if entry.get("modified_gmt") else None,
         content=content,
         excerpt=_plain((entry.get("excerpt") or {}).get("rendered")) if isinstance(
@@ -294,7 +288,7 @@ def _permalink(ctx: HarvestContext, url: str, listing: Listing) -> None:
         candidates.append(f"{root}{REST}pages/{query['page_id']}")
     elif segments:
         slug = segments[-1]
-        post_types = _options(ctx).get("post_types", ["resource"])
+        post_types = ctx.source.options.get("post_types", ["resource"])
         if len(segments) >= 2 and re.fullmatch(r"(19|20)\d\d", segments[0]):
             candidates.append(f"{root}{REST}posts?slug={slug}")
         elif len(segments) == 2 and segments[0] in post_types:
@@ -326,17 +320,6 @@ def _html_page(ctx: HarvestContext, url: str, listing: Listing) -> None:
 
 
 # ------------------------------------------------------------------------- feed
-
-
-def parse_feed(page: Page) -> Any:
-    """An RSS or Atom body; raises on malformed XML or a body that is no feed."""
-    feed = feedparser.parse(page.content)
-    problem = feed.get("bozo_exception")
-    if problem is not None and "SAX" in type(problem).__name__:
-        raise ValueError(f"malformed XML: {problem}")
-    if not feed.get("version"):
-        raise ValueError("not an RSS or Atom feed")
-    return feed
 
 
 def _feed(ctx: HarvestContext, url: str, listing: Listing, follow: bool) -> None:
@@ -418,7 +401,6 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
     """The records of one WordPress item. Other harvesters of WordPress sites
     (devolved networks on the same site) call this with their jurisdiction."""
     jurisdiction = jurisdiction or ctx.source.jurisdiction
-    options = _options(ctx)
     content = item.content or ""
     body = BeautifulSoup(content, "lxml")
     text = html.text_of(body)
@@ -432,20 +414,14 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
                               "page_url": item.link}
     plans = planrefs.plans_mentioned(f"{title}\n{text}", jurisdiction)
 
-    meeting: MeetingRef | None = None
-    meeting_record: Meeting | None = None
-    commitments: list[Commitment] = []
-    if content and readouts.is_meeting(title, text, _category_names(item), options, day):
-        when = readouts.meeting_date(title, text, day)
-        if when is not None:
-            body_of = readouts.meeting_body(options, title, text, ctx.source.publisher)
-            meeting = MeetingRef(body=body_of.name, jurisdiction=jurisdiction, date=when)
-            updates = readouts.commitment_updates(body, jurisdiction)
-            meeting_record = Meeting(
-                **common, ref=meeting, title=title, body_kind=body_of.kind, plans=plans,
-                updates=[u.record() for u in updates], recorded_in=item.link)
-            commitments = [Commitment(**common, ref=u.commitment, title=u.title, themes=[u.title])
-                           for u in updates]
+    readout = readouts.readout_meeting(
+        ctx.source.options, common, title=title, text=text, markup=body, categories=_category_names(item),
+        published=day, jurisdiction=jurisdiction, publisher=ctx.source.publisher, plans=plans,
+        recorded_in=item.link) if content else None
+    meeting_record, updates = readout if readout else (None, [])
+    meeting = meeting_record.ref if meeting_record else None
+    commitments = [Commitment(**common, ref=u.commitment, title=u.title, themes=[u.title])
+                   for u in updates]
 
     plan = planrefs.plan_in_title(title, jurisdiction) if item.type != "post" and not meeting else None
     plan_record: Plan | None = None
@@ -487,10 +463,12 @@ def item_records(ctx: HarvestContext, item: Item, jurisdiction: str | None = Non
 
 
 def _category_names(item: Item) -> list[str]:
+    """The item's categories by name (the feed's), not the REST API's numeric ids."""
     return [c for c in item.categories if not c.isdigit()]
 
 
 def _doc_type(item: Item, is_meeting: bool, is_plan: bool, title: str, text: str) -> str:
+    """What the item is: a meeting's read-out, announcement or minutes; a plan; a post or a page."""
     if is_meeting:
         if re.search(r"read[- ]?out", title, re.IGNORECASE):
             return "read-out"
@@ -518,7 +496,7 @@ def _posts(item: Item) -> list[Post]:
     for n, c in enumerate(comments, start=1):
         rendered = (c.get("content") or {}).get("rendered") if isinstance(c.get("content"), dict) else ""
         out.append(Post(number=n, author=c.get("author_name") or None,
-                        date=_local(c.get("date"), c.get("date_gmt")),
+                        date=_post_time(c.get("date"), c.get("date_gmt")),
                         text=html.text_of(BeautifulSoup(rendered or "", "lxml"))))
     return out
 
@@ -535,13 +513,11 @@ def _plain(value: Any) -> str | None:
     return " ".join(text.replace("\xa0", " ").split()) or None
 
 
-def _local(local: str | None, gmt: str | None) -> dt.datetime | None:
+def _post_time(local: str | None, gmt: str | None) -> dt.datetime | None:
     """A post's time: ``date_gmt`` (UTC) when given, else ``date`` (local)."""
     if gmt:
         return timestamp(gmt + ("" if gmt.endswith("Z") or "+" in gmt[10:] else "Z"))
     if local:
-        from harvesters.textdates import LONDON
-
         try:
             return dt.datetime.fromisoformat(local).replace(tzinfo=LONDON)
         except ValueError:
@@ -563,4 +539,4 @@ def _with_param(url: str, name: str, value: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",[]"), ""))
 
 
-__all__ = ["Item", "api_root", "harvest", "harvest_url", "item_records", "items_at", "parse_feed"]
+__all__ = ["Item", "api_root", "harvest", "harvest_url", "item_records", "items_at"]

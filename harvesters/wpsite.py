@@ -6,7 +6,7 @@ pagination, single posts, resources, WCVA's project pages). WordPress themes
 vary, but the front-end conventions are shared: ``entry-title`` and
 ``entry-content``, a ``time.entry-date`` with its ``datetime``, archive items as
 ``article`` elements, ``body`` classes naming the template (``single-post``,
-``archive``, ``tax-countries``...) and ``a.next`` / ``a.prev`` pagination links.
+``archive``, ``tax-countries``...) and an ``a.next`` pagination link.
 This module reads those into plain objects; the harvesters decide what they are.
 """
 
@@ -15,14 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
 from harvesters import html
+from harvesters.extract.dates import parse_day
 from harvesters.http import Page
 from harvesters.records import Document, Record
-from harvesters.writtendates import parse_date
 
 #: A permalink with its date: /2016/03/24/slug/
 PERMALINK_DATE = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/[^/]+/?$")
@@ -44,12 +45,13 @@ class Item:
 
 @dataclass
 class Archive:
+    """One page of a term archive: its heading, description and items, and
+    the next page."""
+
     title: str | None
     description: str
     items: list[Item] = field(default_factory=list)
     next_url: str | None = None
-    prev_url: str | None = None
-    page_number: int = 1
 
 
 @dataclass
@@ -66,12 +68,11 @@ class Entry:
 
 def template(document: BeautifulSoup) -> str:
     """What the page is, from the body classes WordPress writes."""
-    body = document.find("body")
-    classes = body.get("class", []) if isinstance(body, Tag) else []
+    classes = html.classes(document.find("body"))
     if "archive" in classes or any(str(c).startswith("tax-") for c in classes):
         return "archive"
     for c in classes:
-        m = re.fullmatch(r"single-([\w-]+)", str(c))
+        m = re.fullmatch(r"single-([\w-]+)", c)
         if m:
             return m.group(1)
     if "page" in classes or "page-template-default" in classes:
@@ -80,6 +81,7 @@ def template(document: BeautifulSoup) -> str:
 
 
 def is_archive(document: BeautifulSoup) -> bool:
+    """A term, category or date archive (a listing of posts)."""
     return template(document) == "archive"
 
 
@@ -94,26 +96,23 @@ def date_from_permalink(url: str) -> dt.date | None:
 
 
 def _time(node: Tag | None) -> dt.date | None:
+    """The day of the first ``<time>`` in a node: its ``datetime``, else its text."""
     if node is None:
         return None
     stamp = node.find("time")
     if isinstance(stamp, Tag):
-        found = parse_date(str(stamp.get("datetime") or "")) or parse_date(stamp.get_text(" "))
-        if found is not None and found.precision == "day":
-            return found.value
+        return parse_day(str(stamp.get("datetime") or "")) or parse_day(stamp.get_text(" "))
     return None
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
 def read_archive(document: BeautifulSoup, base: str) -> Archive:
+    """A term archive page: each ``article`` an item, with the byline its
+    summary opens with ("Written by ...") as the item's author."""
     main = document.find("main") or document.body
     heading = document.find(class_=re.compile(r"\b(page|archive)-title\b")) or document.find("h1")
     description = document.find(class_=re.compile(r"taxonomy-description|archive-description"))
     archive = Archive(
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else None,
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else None,
         description=html.text_of(description) if isinstance(description, Tag) else "",
     )
     for article in main.find_all("article") if isinstance(main, Tag) else []:
@@ -130,7 +129,7 @@ def read_archive(document: BeautifulSoup, base: str) -> Archive:
         summary = re.sub(r"\s*…$|\s*\.\.\.$", "…", summary)
         byline = BYLINE.match(summary)
         archive.items.append(Item(
-            title=_clean(anchor.get_text(" ")),
+            title=html.clean(anchor.get_text(" ")),
             url=url,
             date=_time(article) or date_from_permalink(url),
             summary=summary,
@@ -139,16 +138,13 @@ def read_archive(document: BeautifulSoup, base: str) -> Archive:
     nav = document.find(class_=re.compile(r"\bpagination\b|\bnav-links\b"))
     if isinstance(nav, Tag):
         nxt = nav.find("a", class_="next", href=True)
-        prev = nav.find("a", class_="prev", href=True)
         archive.next_url = urljoin(base, str(nxt["href"])) if isinstance(nxt, Tag) else None
-        archive.prev_url = urljoin(base, str(prev["href"])) if isinstance(prev, Tag) else None
-        current = nav.find(class_="current")
-        if isinstance(current, Tag) and current.get_text(strip=True).isdigit():
-            archive.page_number = int(current.get_text(strip=True))
     return archive
 
 
 def read_entry(document: BeautifulSoup, url: str) -> Entry:
+    """A single post, page or resource; its date from its header's ``<time>``,
+    else from its permalink."""
     heading = document.find(class_="entry-title") or document.find("h1")
     content = document.find(class_="entry-content")
     header = document.find(class_="entry-header") or document.find("article")
@@ -156,9 +152,9 @@ def read_entry(document: BeautifulSoup, url: str) -> Entry:
     byline = document.find(class_=re.compile(r"\bbyline\b|\bauthor\b"))
     if isinstance(byline, Tag):
         m = BYLINE.match(byline.get_text(" "))
-        author = m.group(1) if m else _clean(byline.get_text(" ")) or None
+        author = m.group(1) if m else html.clean(byline.get_text(" ")) or None
     return Entry(
-        title=_clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
+        title=html.clean(heading.get_text(" ")) if isinstance(heading, Tag) else html.title(document),
         template=template(document),
         date=_time(header if isinstance(header, Tag) else None) or date_from_permalink(url),
         author=author,
@@ -176,7 +172,7 @@ def archive_records(page: Page, document: BeautifulSoup, jurisdiction: str | Non
     a document (title, date, summary, author), without fetching the posts.
     Returns the records and the next page's URL."""
     archive = read_archive(document, page.url)
-    common = {"source_url": page.url, "fetched_at": page.fetched_at}
+    common: dict[str, Any] = {"source_url": page.url, "fetched_at": page.fetched_at}
     lines = [f"{i.date.isoformat() if i.date else ''} {i.title}".strip() for i in archive.items]
     records: list[Record] = [Document(
         **common, url=html.canonical(document, page.url) or page.url, title=archive.title,
@@ -192,7 +188,7 @@ def archive_records(page: Page, document: BeautifulSoup, jurisdiction: str | Non
 
 
 def post_record(page: Page, document: BeautifulSoup, jurisdiction: str | None, publisher: str | None,
-                doc_type: str = "blog-post", **extra: object) -> tuple[Document, Entry]:
+                doc_type: str = "blog-post", **extra: Any) -> tuple[Document, Entry]:
     """A single post, page or resource as a document, and what was read of it."""
     entry = read_entry(document, page.url)
     record = Document(
@@ -200,6 +196,6 @@ def post_record(page: Page, document: BeautifulSoup, jurisdiction: str | None, p
         url=html.canonical(document, page.url) or page.url, title=entry.title, text=entry.text or None,
         doc_type=doc_type, jurisdiction=jurisdiction, publisher=publisher, published=entry.date,
         authors=[entry.author] if entry.author else [], language=html.language(document) or "en",
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
     return record, entry

@@ -11,14 +11,16 @@ for commitments, ``attendance`` for meetings, and so on.
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from hub.store import GraphStore
+from hub.terms import as_int
 from vocab import DCTERMS, FOAF, GRAPH, ID, OGH, ORG, PREFIXES, PROV, RDFS, SDO, SKOS
 from vocab.concepts import theme_labels
 
@@ -103,7 +105,7 @@ class _Facts:
     def integer(self, p: Node) -> int | None:
         value = self.one(p)
         try:
-            return int(value) if value is not None else None  # type: ignore[arg-type]
+            return as_int(value)
         except (TypeError, ValueError):
             return None
 
@@ -115,8 +117,12 @@ def _values(iris: list[str]) -> str:
 class EntityReader:
     """Reads entities of one kind (or one entity) out of the store."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, priorities: dict[str, int] | None = None) -> None:
+        """``priorities``: source id -> rank (lower first); where sources state
+        different titles, descriptions or pages for one entity, the best-ranked
+        source's is shown first (see :func:`source_priorities`)."""
         self.store = store
+        self.priorities = priorities or {}
         self._themes = theme_labels()
 
     def _facts(self, subjects_where: str) -> dict[str, _Facts]:
@@ -177,7 +183,8 @@ class EntityReader:
         kind = _kind_of(facts[iri])
         return self._build(kind, facts)[0] if kind else None
 
-    def many(self, iris: Iterable[str]) -> list[dict[str, Any]]:
+    # (``builtins.list`` in signatures: in the class, ``list`` is the method above)
+    def many(self, iris: Iterable[str]) -> builtins.list[dict[str, Any]]:
         """The entities among ``iris`` (those of a known kind), each under its
         most specific kind, read in batches."""
         out: list[dict[str, Any]] = []
@@ -191,8 +198,33 @@ class EntityReader:
                 out.extend(self._build(kind, facts))
         return out
 
-    def _build(self, kind: str, facts: dict[str, _Facts]) -> list[dict[str, Any]]:
+    def _rank_by_source(self, iris: builtins.list[str], facts: dict[str, _Facts]) -> None:
+        """Put each entity's titles, descriptions and pages in the order of the
+        sources stating them, best-ranked first."""
+        ranked = (DCTERMS.title, DCTERMS.description, FOAF.page)
+        best: dict[tuple[str, Node, Node], int] = {}
+        for chunk in _chunks(iris, 500) if self.priorities else ():
+            rows = self.store.select(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {_values(chunk)} }} "
+                f"VALUES ?p {{ {' '.join(f'<{p}>' for p in ranked)} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
+            for row in rows:
+                p, o = row["p"], row["o"]
+                if p is None or o is None:
+                    continue
+                rank = self.priorities.get(source_id(str(row["g"])) or "", 50)
+                key = (str(row["s"]), p, o)
+                best[key] = min(best.get(key, 99), rank)
+        for iri in iris:
+            f = facts[iri]
+            for p in ranked:
+                values = f.by_p.get(p)
+                if values and len(values) > 1:  # best-ranked source first, then in order
+                    values.sort(key=_by_rank(best, iri, p))
+
+    def _build(self, kind: str, facts: dict[str, _Facts]) -> builtins.list[dict[str, Any]]:
         iris = sorted(facts)
+        self._rank_by_source(iris, facts)
         sources = self._sources(iris)
         linked: set[str] = set()
         for f in facts.values():
@@ -206,6 +238,10 @@ class EntityReader:
         out.sort(key=lambda e: (e.get("jurisdiction") or "", e.get("date") or e.get("start") or "",
                                 e.get("title") or "", e["iri"]))
         return out
+
+    def _theme_label(self, theme: Node) -> str:
+        label = self._themes.get(theme) if isinstance(theme, URIRef) else None
+        return label if label is not None else code(theme) or ""
 
     def _entity(self, kind: str, iri: str, f: _Facts, labels: dict[str, str]) -> dict[str, Any]:
         title = (
@@ -226,7 +262,7 @@ class EntityReader:
         e["identifier"] = identifiers[0] if identifiers else None
         if len(identifiers) > 1:
             e["identifiers"] = identifiers
-        e["themes"] = sorted({self._themes.get(t, code(t) or "") for t in f.all(OGH.theme)})
+        e["themes"] = sorted({self._theme_label(t) for t in f.all(OGH.theme)})
         date = f.one(DCTERMS.date) or f.one(DCTERMS.issued)
         e["date"] = str(date) if date is not None else None
         start, end = f.one(SDO.startDate), f.one(SDO.endDate)
@@ -310,9 +346,16 @@ class EntityReader:
             e["title"] = f.text(ORG.role)
         return e
 
-    def iter_all(self, kinds: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    def iter_all(self, kinds: builtins.list[str] | None = None) -> Iterator[dict[str, Any]]:
         for kind in kinds or list(KINDS):
             yield from self.list(kind)
+
+
+def _by_rank(best: dict[tuple[str, Node, Node], int], iri: str,
+             p: Node) -> Callable[[Node], tuple[int, str]]:
+    """The sort key of one subject's values of ``p``: the rank of the best
+    source stating each, then the value."""
+    return lambda o: (best.get((iri, p, o), 99), str(o))
 
 
 def _kind_of(f: _Facts) -> str | None:
@@ -325,15 +368,24 @@ def _kind_of(f: _Facts) -> str | None:
 
 
 def _best_url(pages: list[Node]) -> str | None:
-    urls = sorted(str(p) for p in pages)
+    """The page a person would open: a web page over an API address, in the
+    order the pages come (best-ranked source first)."""
+    urls = [str(p) for p in pages if str(p).startswith(("http://", "https://"))]
     if not urls:
         return None
 
-    def rank(u: str) -> tuple[int, int, str]:
+    def rank(item: tuple[int, str]) -> tuple[int, int, int]:
+        order, u = item
         api = "/api/" in u or "/wp-json/" in u or u.endswith((".json", ".rss", ".xml", ".csv"))
-        return (1 if api else 0, 0 if u.startswith("https://") else 1, u)
+        return (1 if api else 0, 0 if u.startswith("https://") else 1, order)
 
-    return sorted(urls, key=rank)[0]
+    return sorted(enumerate(urls), key=rank)[0][1]
+
+
+def source_priorities(config: Any) -> dict[str, int]:
+    """Each configured source's rank (its ``priority`` option; 5 when unset):
+    the publisher's own site before the networks and aggregators."""
+    return {s.id: int(s.options.get("priority", 5)) for s in config.sources.values()}
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

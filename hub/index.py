@@ -46,7 +46,8 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 from whoosh.support.charset import accent_map
 
-from hub.entities import KINDS, EntityReader, source_id
+from hub.entities import KINDS, EntityReader, source_id, source_priorities
+from hub.fsync import fsync_dir, fsync_tree
 from hub.store import GraphStore
 from vocab import DCTERMS, GRAPH, OGH, RDFS, SDO, SKOS
 
@@ -344,10 +345,11 @@ def _excerpt(text: str) -> str:
     return text[: cut if cut > EXCERPT_CHARS // 2 else EXCERPT_CHARS] + " …"
 
 
-def read_entities(store: GraphStore, iris: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def read_entities(store: GraphStore, iris: Iterable[str] | None = None,
+                  priorities: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """Entity objects for the index, each once under its most specific kind
     (a thematic group is also a body: it is indexed as a thematic group)."""
-    reader = EntityReader(store)
+    reader = EntityReader(store, priorities)
     if iris is None:
         found: dict[str, dict[str, Any]] = {}
         for kind in reversed(list(KINDS)):
@@ -357,10 +359,11 @@ def read_entities(store: GraphStore, iris: Iterable[str] | None = None) -> list[
     return reader.many(iris)
 
 
-def documents(store: GraphStore, iris: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+def documents(store: GraphStore, iris: Iterable[str] | None = None,
+              priorities: dict[str, int] | None = None) -> Iterator[dict[str, Any]]:
     """The index documents of every entity (or of ``iris``)."""
     iri_list = None if iris is None else sorted(set(iris))
-    entities = read_entities(store, iri_list)
+    entities = read_entities(store, iri_list, priorities)
     extra = _read_extra(store, None if iri_list is None else [e["iri"] for e in entities])
     for e in entities:
         yield entity_document(e, extra)
@@ -410,14 +413,14 @@ def _new_generation(root: Path) -> Path:
 def _publish(root: Path, tmp: Path) -> Path:
     """Move a finished generation into place and point ``current`` at it."""
     final = root / tmp.name.removeprefix("tmp-")
-    _fsync_tree(tmp)
+    fsync_tree(tmp)
     os.rename(tmp, final)
     link_tmp = root / f".current-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         link_tmp.unlink()
     os.symlink(final.name, link_tmp)
     os.replace(link_tmp, root / "current")
-    _fsync_dir(root)
+    fsync_dir(root)
     _collect(root, keep=final)
     return final
 
@@ -432,25 +435,6 @@ def _collect(root: Path, keep: Path) -> None:
     for path in root.glob("tmp-gen-*"):
         if now - path.stat().st_mtime > GRACE_SECONDS:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for entry in path.iterdir():
-        if entry.is_file():
-            fd = os.open(entry, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    _fsync_dir(path)
 
 
 # ----------------------------------------------------------------- building
@@ -479,11 +463,15 @@ def _add_all(writer: Any, docs: Iterable[dict[str, Any]]) -> int:
     return n
 
 
+def _priorities(config: Any) -> dict[str, int] | None:
+    return source_priorities(config) if hasattr(config, "sources") else None
+
+
 def rebuild(config: Any, store: GraphStore) -> dict[str, Any]:
     """Build a new generation of the index from every entity in ``store`` and
     make it current. Returns what was done (documents, seconds, generation)."""
     started = time.perf_counter()
-    docs = list(documents(store))
+    docs = list(documents(store, priorities=_priorities(config)))
     done = build(config, docs, getattr(store, "snapshot", None))
     done["seconds"] = round(time.perf_counter() - started, 3)
     return done
@@ -550,7 +538,7 @@ def update_sources(config: Any, store: GraphStore, source_ids: Iterable[str]) ->
                     f"GRAPH <{graph}> {{ ?s <{_RDF_TYPE}> ?t }} }}"
                 ):
                     affected.add(str(row["s"]))
-            docs = list(documents(store, affected)) if affected else []
+            docs = list(documents(store, affected, _priorities(config))) if affected else []
             writer = _writer(ix)
             try:
                 for iri in sorted(affected):

@@ -63,9 +63,8 @@ class _Mapper:
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         if o is None or o == "" or o == []:
             return
-        if not isinstance(o, (URIRef, Literal)):
-            o = Literal(o)
-        self.triples.append((s, p, o))  # type: ignore[arg-type]
+        term = o if isinstance(o, (URIRef, Literal)) else Literal(o)
+        self.triples.append((s, p, term))
 
     def text(self, s: URIRef, p: URIRef, value: str | None, language: str | None) -> None:
         if value is None:

@@ -20,7 +20,7 @@ from rdflib.namespace import XSD
 
 from hub import ids
 from hub.store import GraphStore
-from hub.terms import Triple
+from hub.terms import Triple, as_int
 from vocab import ID, OGH, PROV, RDF, RDFS
 
 KEEP_RUNS = 10
@@ -177,7 +177,7 @@ def runs(store: GraphStore) -> list[dict[str, Any]]:
     for row in errors:
         data[str(row["run"])].setdefault("errors", []).append({
             "url": str(row["url"]),
-            "status": int(row["status"]) if row["status"] is not None else None,  # type: ignore[arg-type]
+            "status": as_int(row["status"]),
             "reason": str(row["reason"]),
         })
     counts = store.select(
@@ -186,7 +186,7 @@ def runs(store: GraphStore) -> list[dict[str, Any]]:
               ?run a <{OGH.HarvestRun}> }} }}"""
     )
     for row in counts:
-        data[str(row["run"])].setdefault("entities", {})[str(row["kind"])] = int(row["n"])  # type: ignore[arg-type]
+        data[str(row["run"])].setdefault("entities", {})[str(row["kind"])] = as_int(row["n"])
     out = []
     for run, d in data.items():
         d["run"] = run

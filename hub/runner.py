@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from rdflib import URIRef
+
 from harvesters.base import HarvestContext, TooManyDocuments, load_harvester, records_of
 from harvesters.http import ClientSettings, HttpClient
 from harvesters.records import Document, RecordError
@@ -156,7 +158,7 @@ def entity_counts(triples: list[Triple]) -> dict[str, int]:
     classes = {cls: kind for kind, cls in KINDS.items()}
     seen: dict[str, set[Any]] = {}
     for s, p, o in triples:
-        if p == RDF.type and o in classes:
+        if p == RDF.type and isinstance(o, URIRef) and o in classes:
             seen.setdefault(classes[o], set()).add(s)
     return {kind: len(subjects) for kind, subjects in sorted(seen.items())}
 
@@ -344,10 +346,12 @@ def _failure(ctx: HarvestContext, source: Source, triples: list[Triple], counts:
 
 
 def derived_updates(config: Config, store: GraphStore, source_ids: list[str]) -> None:
-    """Bring the derived data (search index, dumps) up to date after a write.
+    """Bring the derived data (search index, dumps, the comparison view's
+    query rows) up to date after a write.
     A failure here never undoes the harvest: the derived data can be rebuilt
     with one command (``ogh index``, ``ogh dump``)."""
-    for module_name, function in (("hub.index", "update_sources"), ("hub.dumps", "regenerate")):
+    for module_name, function in (("hub.index", "update_sources"), ("hub.dumps", "regenerate"),
+                                  ("hub.compare", "precompute")):
         try:
             module = __import__(module_name, fromlist=[function])
         except ModuleNotFoundError:

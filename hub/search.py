@@ -876,8 +876,14 @@ def _hit(stored: dict[str, Any], en: set[str], other: set[str], prefixes: list[s
 
 
 def _unknown_words(gen: Generation, text: str) -> list[str]:
+    """Words of the query the index has never seen, as written or stemmed
+    ("panel" is known when "panels" is)."""
+    def known(word: str) -> bool:
+        return _fold(word) in gen.vocabulary or any(
+            len(gen.postings(name, _en_key(word))[0]) for name in ("body", "title"))
+
     return [w for w in plain_words(text.lower())
-            if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS and _fold(w) not in gen.vocabulary]
+            if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS and not known(w)]
 
 
 def suggest_word(gen: Generation, word: str) -> str | None:

@@ -39,7 +39,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from hub.terms import Triple, from_ox, quads_to_ox, to_ox
+from hub.fsync import fsync_dir, fsync_tree
+from hub.terms import Triple, as_int, from_ox, quads_to_ox, to_ox
 
 #: Export/load formats by name: (pyoxigraph format, holds named graphs)
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -129,7 +130,7 @@ class GraphStore(ABC):
     def count(self, graph: str | None = None) -> int:
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        return int(rows[0]["n"]) if rows else 0  # type: ignore[arg-type]
+        return (as_int(rows[0]["n"]) or 0) if rows else 0
 
     @abstractmethod
     def export(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
@@ -362,14 +363,14 @@ class OxigraphStore(_OxigraphReads, GraphStore):
             # overlapping files). It costs a second or two per million triples.
             self._store.optimize()
             self._store.backup(str(tmp))
-            _fsync_tree(tmp)
+            fsync_tree(tmp)
             os.rename(tmp, final)
             link_tmp = self.data_dir / f".current-{os.getpid()}"
             with contextlib.suppress(FileNotFoundError):
                 link_tmp.unlink()
             os.symlink(os.path.join("snapshots", name), link_tmp)
             os.replace(link_tmp, self.data_dir / "current")
-            _fsync_dir(self.data_dir)
+            fsync_dir(self.data_dir)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise StoreError(
@@ -450,26 +451,7 @@ def _write_marker(path: Path) -> None:
         f.write(f"{os.getpid()}\n")
         f.flush()
         os.fsync(f.fileno())
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for entry in path.iterdir():
-        if entry.is_file():
-            fd = os.open(entry, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    _fsync_dir(path)
+    fsync_dir(path.parent)
 
 
 def _copy_store(source: Path, target: Path) -> None:
@@ -486,7 +468,7 @@ def _copy_store(source: Path, target: Path) -> None:
                 pass
         if entry.is_file():
             shutil.copy2(entry, tmp / entry.name)
-    _fsync_tree(tmp)
+    fsync_tree(tmp)
     os.rename(tmp, target)
 
 

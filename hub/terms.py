@@ -54,6 +54,12 @@ def quads_to_ox(triples: Iterable[Triple], graph: str) -> Iterator[ox.Quad]:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
 
 
+def as_int(term: Node | None) -> int | None:
+    """The integer a literal holds (a count, a status code), None when unbound;
+    raises ValueError for a literal that is no integer."""
+    return int(str(term)) if term is not None else None
+
+
 def nt_term(term: Node) -> str:
     """One term in N-Triples syntax."""
     return term.n3()

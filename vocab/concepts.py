@@ -157,9 +157,11 @@ def theme_labels() -> dict[URIRef, str]:
     graph = _graph(THEMES)
     labels: dict[URIRef, str] = {}
     for concept in graph.subjects(SKOS.inScheme, URIRef(THEME_SCHEME)):
+        if not isinstance(concept, URIRef):
+            continue
         for label in graph.objects(concept, SKOS.prefLabel):
             if getattr(label, "language", None) in (None, "en"):
-                labels[concept] = str(label)  # type: ignore[index]
+                labels[concept] = str(label)
     return labels
 
 

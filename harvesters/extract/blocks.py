@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag, XMLParsedAsHTMLWarning
 
 BlockKind = Literal["heading", "para", "item"]
 
@@ -123,7 +123,8 @@ def parse_html(html: str) -> Doc:
         soup = BeautifulSoup(html, "lxml")
     title_tag = soup.find("title")
     title = clean(title_tag.get_text(" ")) if title_tag else None
-    root: Tag = soup.find("main") or soup.body or soup  # type: ignore[assignment]
+    main = soup.find("main")
+    root: Tag = main if isinstance(main, Tag) else soup.body or soup
     blocks: list[Block] = []
     _walk(root, blocks, depth=0)
     h1 = next((b for b in blocks if b.is_heading and b.level == 1), None)
@@ -135,13 +136,13 @@ def _inline_text(el: Tag, skip_lists: bool = False) -> tuple[str, list[str]]:
     when ``skip_lists``."""
     parts: list[str] = []
 
-    def visit(node: Tag | NavigableString) -> None:
+    def visit(node: PageElement) -> None:
         if isinstance(node, NavigableString):
             if type(node).__name__ in ("Comment", "Declaration", "ProcessingInstruction", "Doctype"):
                 return
             parts.append(str(node))
             return
-        if node.name in _SKIP:
+        if not isinstance(node, Tag) or node.name in _SKIP:
             return
         if node.name == "br":
             parts.append("\n")
@@ -153,10 +154,10 @@ def _inline_text(el: Tag, skip_lists: bool = False) -> tuple[str, list[str]]:
         if node.name in ("td", "th") and parts:
             parts.append(", ")
         for child in node.children:
-            visit(child)  # type: ignore[arg-type]
+            visit(child)
 
     for child in el.children:
-        visit(child)  # type: ignore[arg-type]
+        visit(child)
     raw = "".join(parts)
     lines = [clean(line) for line in raw.split("\n")]
     lines = [line for line in lines if line]

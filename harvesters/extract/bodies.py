@@ -101,14 +101,6 @@ def find_bodies(text: str) -> list[BodyMention]:
     return out
 
 
-def resolve_body(name: str, jurisdiction: str | None = None) -> KnownBody | None:
-    """The registered body a name as written stands for, if it names one as a whole."""
-    mentions = [m for m in find_bodies(name) if m.end - m.start >= len(name.strip()) - 2]
-    if jurisdiction:
-        mentions.sort(key=lambda m: m.body.jurisdiction != jurisdiction)
-    return mentions[0].body if mentions else None
-
-
 def meeting_body(title: str | None, text: str, jurisdiction: str | None = None) -> KnownBody | None:
     """The body whose meeting a document records: a meeting body named in the
     title, else the first one named in the text (the jurisdiction's own

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from harvesters.records import JURISDICTIONS, PlanRef
 
@@ -55,7 +56,7 @@ class Context:
         """The URL records name as the document that states them."""
         return self.page_url or self.source_url
 
-    def provenance(self) -> dict[str, object]:
+    def provenance(self) -> dict[str, Any]:
         """The fields every record takes from the context."""
         return {
             "source_url": self.source_url,

@@ -3,7 +3,8 @@
 "18/01/2023", "16/06/23", "Thursday 22nd June 2023", "22 June 2023",
 "June 22, 2023", "December 9 2020", "May 5th", "Wednesday 24th January",
 "June 2023", "early April 2012", "end June (2023)", "summer 2021",
-"April 2012 to October 2012", "April to October 2012", "2021-25", "2023".
+"April 2012 to October 2012", "April to October 2012", "2021-25", "2023"; in
+Welsh (``language="cy"``) "24 Mehefin 2019" and "Mehefin 2019" too.
 
 Every date comes back as a :class:`~harvesters.records.PartialDate` that keeps
 its precision (day, month or year); a range as a start and an end. A date
@@ -11,7 +12,9 @@ written without a year is resolved against an anchor (the document's
 publication date, else the last full date before it in the text): the year
 that puts it nearest the anchor, the one whose weekday matches when a weekday
 is written, and for the end of a range the first that is not before its start.
-Numeric dates are read day first, as in the UK.
+A text that reports what happened before it was written (notes of a meeting,
+posted after it) asks for ``past=True``: a date without a year is then never
+after the anchor. Numeric dates are read day first, as in the UK.
 """
 
 from __future__ import annotations
@@ -82,8 +85,12 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year", rf"(?<![\d/.-])\b(?P<y>{_YEAR_RE})\b(?![\d/]|-\d)"),
 ]
 _COMPILED = [(name, re.compile(rx, re.I)) for name, rx in _PATTERNS]
-_WELSH = re.compile(
-    rf"\b(?P<d>{_DAY_RE})\s+(?P<mon>{_MONTH_CY_RE})(?:\s+(?P<y>{_YEAR_RE}))?\b", re.I)
+#: Welsh dates, read where the text is in Welsh: 24 Mehefin 2019, Mehefin 2019
+_WELSH = [
+    ("dmy_cy", re.compile(rf"\b(?P<d>{_DAY_RE})\s+(?P<mon>{_MONTH_CY_RE})(?:\s+(?P<y>{_YEAR_RE}))?\b",
+                          re.I)),
+    ("my_cy", re.compile(rf"\b(?P<mon>{_MONTH_CY_RE})\s+(?P<y>{_YEAR_RE})\b", re.I)),
+]
 _RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|through|-|–|—)\s*$", re.I)
 _RANGE_BEFORE = re.compile(r"\b(?:from|between)\s*$", re.I)
 
@@ -126,10 +133,11 @@ def _year(token: str) -> int:
 
 
 def resolve_year(month: int, day: int | None, anchor: dt.date, weekday: int | None = None,
-                 not_before: dt.date | None = None) -> int:
+                 not_before: dt.date | None = None, not_after: dt.date | None = None) -> int:
     """The year for a day or month written without one: nearest the anchor; the
     nearest whose weekday matches when a weekday is written; never before
-    ``not_before`` (the start of the range it ends)."""
+    ``not_before`` (the start of the range it ends), never after ``not_after``
+    (the day a report of it was written)."""
     def candidate(year: int) -> dt.date | None:
         try:
             return dt.date(year, month, day or 1)
@@ -142,6 +150,9 @@ def resolve_year(month: int, day: int | None, anchor: dt.date, weekday: int | No
     if not_before is not None:
         later = [(y, d) for y, d in options if d >= not_before]
         options = later or options
+    if not_after is not None:
+        earlier = [(y, d) for y, d in options if d <= not_after]
+        options = earlier or options
     if weekday is not None and day is not None:
         matching = [(y, d) for y, d in options if d.weekday() == weekday]
         options = matching or [(y, d) for y, d in options if abs(y - anchor.year) <= 1]
@@ -168,24 +179,25 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def find_dates(text: str, anchor: dt.date | None = None, language: str = "en",
-               running_anchor: bool = True) -> list[DateMatch]:
+               running_anchor: bool = True, past: bool = False) -> list[DateMatch]:
     """Every date in ``text``, in order, ranges joined.
 
     A date without a year is resolved against ``anchor``; without one, against
     the last date with a year before it (``running_anchor``); where neither
-    exists it is left out."""
+    exists it is left out. With ``past``, such a date is never after the date
+    it is resolved against."""
     raw: list[tuple[int, int, str, dict[str, str | None]]] = []
     taken: list[tuple[int, int]] = []
     compiled = list(_COMPILED)
     if language.startswith("cy"):
-        compiled.insert(3, ("dmy_cy", _WELSH))
+        compiled[3:3] = _WELSH
     for kind, rx in compiled:
         for m in rx.finditer(text):
             if _overlaps(taken, m.start(), m.end()):
                 continue
             groups = m.groupdict()
             month_tokens = [groups.get(k) for k in ("mon", "mon1", "mon2") if groups.get(k)]
-            if kind != "dmy_cy" and any(not _month_capitalised(t) for t in month_tokens if t):
+            if not kind.endswith("_cy") and any(not _month_capitalised(t) for t in month_tokens if t):
                 continue
             if groups.get("wd") and not groups["wd"][:1].isupper():
                 groups["wd"] = None
@@ -198,7 +210,7 @@ def find_dates(text: str, anchor: dt.date | None = None, language: str = "en",
     last_full: dt.date | None = None
     for start, end, kind, g in raw:
         base = anchor or (last_full if running_anchor else None)
-        match = _interpret(text, start, end, kind, g, base, language)
+        match = _interpret(text, start, end, kind, g, base, past)
         if match is None:
             continue
         if not match.inferred:
@@ -208,8 +220,9 @@ def find_dates(text: str, anchor: dt.date | None = None, language: str = "en",
 
 
 def _interpret(text: str, start: int, end: int, kind: str, g: dict[str, str | None],
-               anchor: dt.date | None, language: str) -> DateMatch | None:
+               anchor: dt.date | None, past: bool) -> DateMatch | None:
     written = text[start:end]
+    not_after = anchor if past else None
 
     def make(date: PartialDate | None, until: PartialDate | None = None, inferred: bool = False,
              qualifier: str | None = None) -> DateMatch | None:
@@ -233,7 +246,7 @@ def _interpret(text: str, start: int, end: int, kind: str, g: dict[str, str | No
         if g.get("y"):
             year = _year(g["y"] or "")
         elif anchor is not None:
-            year = resolve_year(month, day, anchor, weekday)
+            year = resolve_year(month, day, anchor, weekday, not_after=not_after)
         else:
             return None
         until = _date(year, month, _day(g["d2"] or "")) if kind == "day_range" else None
@@ -245,8 +258,8 @@ def _interpret(text: str, start: int, end: int, kind: str, g: dict[str, str | No
         y2 = _year(g["y"] or "")
         y1 = _year(g["y1"] or "") if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
         return make(_date(y1, m1, None), _date(y2, m2, None))
-    if kind == "my":
-        named = _month(g["mon"] or "")
+    if kind in ("my", "my_cy"):
+        named = MONTHS_CY.get((g["mon"] or "").lower()) if kind == "my_cy" else _month(g["mon"] or "")
         if named is None:
             return None
         return make(_date(_year(g["y"] or ""), named, None), qualifier=_qualifier(g.get("q")))
@@ -268,7 +281,7 @@ def _interpret(text: str, start: int, end: int, kind: str, g: dict[str, str | No
         bare = _month(g["mon"] or "")
         if bare is None or anchor is None:
             return None
-        return make(_date(resolve_year(bare, None, anchor), bare, None), inferred=True,
+        return make(_date(resolve_year(bare, None, anchor, not_after=not_after), bare, None), inferred=True,
                     qualifier=_qualifier(g.get("q")))
     if kind == "year":
         return make(PartialDate(dt.date(int(g["y"] or 0), 1, 1), "year"))
@@ -318,14 +331,34 @@ def _join_ranges(text: str, matches: list[DateMatch], anchor: dt.date | None) ->
     return out
 
 
-def parse_date(text: str, anchor: dt.date | None = None, language: str = "en") -> PartialDate | None:
+def parse_date(text: str, anchor: dt.date | None = None, language: str = "en",
+               past: bool = False) -> PartialDate | None:
     """The date a short text gives ("Thursday 22nd June 2023", "16/06/23",
-    "May 5th" with an anchor); None when it gives none."""
-    found = find_dates(text, anchor, language)
+    "May 5th" with an anchor), to the finest precision it gives (its first
+    day, else its first month, else its first year); None when it gives none."""
+    found = find_dates(text, anchor, language, past=past)
     if not found:
         return None
     best = max(found, key=lambda m: ({"day": 3, "month": 2, "year": 1}[m.date.precision], -m.start))
     return best.date
+
+
+def parse_day(text: str | None, anchor: dt.date | None = None, language: str = "en",
+              past: bool = False) -> dt.date | None:
+    """The day a short text gives ("Tuesday 20 October 2020", "2019-06-24",
+    "7th March" with an anchor), or None when it gives none to the day."""
+    if not text:
+        return None
+    found = parse_date(text, anchor, language, past)
+    return found.value if found is not None and found.precision == "day" else None
+
+
+def find_days(text: str, anchor: dt.date | None = None) -> list[DateMatch]:
+    """The dates to the day in ``text``, in order, ranges left out. A day
+    without a year is resolved against ``anchor`` alone (not against dates
+    earlier in the text), and left out without one."""
+    return [m for m in find_dates(text, anchor, running_anchor=False)
+            if m.date.precision == "day" and not m.is_range]
 
 
 def parse_range(text: str, anchor: dt.date | None = None,

@@ -169,7 +169,7 @@ def _decisions(found: list[tuple[str, str]], plan: PlanRef, ctx: Context, meetin
         note = sentence if not focus else f"With a focus on {focus.group('what')}. {sentence}"
         for theme in split_themes(heading):
             out.append(ThemeDecision(
-                **ctx.provenance(),  # type: ignore[arg-type]
+                **ctx.provenance(),
                 theme=theme, outcome=outcome, plan=plan, date=date,
                 meeting=MeetingRef(body=meeting.ref.body, jurisdiction=meeting.ref.jurisdiction,
                                    date=meeting.ref.date) if meeting else None,

@@ -88,7 +88,7 @@ def extract_thematic_groups(text_or_html: str | Doc, ctx: Context,
                         start = found[0].date
                         break
                 out.append(ThematicGroup(
-                    **ctx.provenance(),  # type: ignore[arg-type]
+                    **ctx.provenance(),
                     title=title, jurisdiction=jurisdiction, lead=lead, start=start, plan=section_plan,
                     theme=title,
                     note=" ".join(x.strip(" –—-") for x in [item.text, *details]) or None))

@@ -373,7 +373,7 @@ def extract_meeting(text_or_html: str | Doc, ctx: Context) -> Meeting | None:
     default_sector = "civil_society" if known and known.kind == "network" else "other"
     attendance, listed_chairs = extract_attendance(doc, default_sector)
     return Meeting(
-        **ctx.provenance(),  # type: ignore[arg-type]
+        **ctx.provenance(),
         ref=MeetingRef(body=body_name, jurisdiction=jurisdiction, date=date),
         title=title,
         body_kind=known.kind if known else None,

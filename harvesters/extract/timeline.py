@@ -100,7 +100,7 @@ class _Builder:
             return
         self.seen.add(key)
         self.events.append(TimelineEvent(
-            **self.ctx.provenance(),  # type: ignore[arg-type]
+            **self.ctx.provenance(),
             plan=self.plan, title=title, stage=stage, date=date, end=end,
             document_url=self.ctx.document_url))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from hub.commands._common import jurisdiction_arg, print_json
-from hub.entities import KINDS, EntityReader, kind_name
+from hub.entities import KINDS, EntityReader, kind_name, source_priorities
 from hub.settings import Config
 from hub.store import open_store
 
@@ -31,7 +31,7 @@ def _kind(value: str) -> str:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     with open_store(config) as store:
-        entities = EntityReader(store).list(args.kind, args.jurisdiction)
+        entities = EntityReader(store, source_priorities(config)).list(args.kind, args.jurisdiction)
     if args.json:
         print_json(entities)
         return 0

@@ -6,6 +6,7 @@ import argparse
 import gzip
 import sys
 from pathlib import Path
+from typing import IO, cast
 
 from hub.settings import Config
 from hub.store import FORMATS, format_for, open_store
@@ -34,9 +35,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"ogh load: {path}: a {fmt} file holds no graph names; say which graph with "
               "--graph IRI", file=sys.stderr)
         return 2
-    opener = gzip.open if path.suffix == ".gz" else open
-    with open_store(config, write=True) as store, opener(path, "rb") as f:
+    with open_store(config, write=True) as store, _open(path) as f:
         graphs = store.load(f, fmt, args.graph)
         ensure_vocabulary(store)
     print(f"Loaded {len(graphs)} graph(s) from {path}: " + ", ".join(graphs), file=sys.stderr)
     return 0
+
+
+def _open(path: Path) -> IO[bytes]:
+    """The file's bytes, decompressed when it is gzipped."""
+    if path.suffix == ".gz":
+        # a GzipFile reads as any binary file does; typeshed does not call it IO[bytes]
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return open(path, "rb")

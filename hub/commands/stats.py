@@ -9,6 +9,7 @@ from hub.commands._common import print_json
 from hub.entities import KINDS, code
 from hub.settings import Config
 from hub.store import GraphStore, open_store
+from hub.terms import as_int
 from vocab import OGH
 
 
@@ -27,7 +28,7 @@ def collect(store: GraphStore) -> dict[str, Any]:
             f"SELECT ?j (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> . "
             f"OPTIONAL {{ ?s <{OGH.jurisdiction}> ?j }} }} GROUP BY ?j"
         )
-        counts = {(code(r["j"]) or "none"): int(r["n"]) for r in rows if int(r["n"])}  # type: ignore[arg-type]
+        counts = {(code(r["j"]) or "none"): n for r in rows if (n := as_int(r["n"]) or 0)}
         counts = dict(sorted(counts.items()))
         counts["total"] = sum(counts.values())
         classes[kind] = counts

@@ -34,6 +34,6 @@ def entities(config: Config, kind: str) -> list[dict[str, Any]]:
         return EntityReader(store).list(kind)
 
 
-def entity(config: Config, iri: str) -> dict[str, Any] | None:
+def entity(config: Config, iri: object) -> dict[str, Any] | None:
     with open_store(config) as store:
-        return EntityReader(store).get(iri)
+        return EntityReader(store).get(str(iri))

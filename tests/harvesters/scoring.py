@@ -156,6 +156,24 @@ def load_expected(corpus: Path, source_id: str) -> dict[str, Any]:
     return json.loads((corpus / source_id / "expected.json").read_text(encoding="utf-8"))
 
 
+def assert_scores(store: GraphStore, corpus: Path, source_id: str, recall: float = 0.9,
+                  precision: float = 0.95) -> list[Score]:
+    """Score a source, print each kind's line (with what was missed and what
+    the ground truth lacks), and assert the least recall and precision."""
+    scores = score_source(store, corpus, source_id)
+    print()
+    for s in scores:
+        print(s.line(source_id))
+        if s.missed:
+            print("    missed:", s.missed)
+        if s.extra:
+            print("    extra: ", s.extra)
+    for s in scores:
+        assert s.recall >= recall, f"{source_id} {s.kind}: missed {s.missed}"
+        assert s.precision >= precision, f"{source_id} {s.kind}: not in the ground truth {s.extra}"
+    return scores
+
+
 def score_source(store: GraphStore, corpus: Path, source_id: str,
                  kinds: tuple[str, ...] = ("ActionPlan", "Commitment", "Meeting")) -> list[Score]:
     expected = load_expected(corpus, source_id)["entities"]

@@ -16,10 +16,9 @@ from hub.runner import harvest_source
 from hub.settings import Source
 from hub.store import open_store
 from tests.conftest import CORPUS
+from tests.harvesters.harvesting import entities, entity
 from tests.harvesters.uk import (
     Harvested,
-    entities,
-    entity,
     expected,
     fresh_config,
     harvest_ok,

@@ -13,11 +13,12 @@ import pytest
 from harvesters.records import CommitmentRef, PlanRef
 from hub import ids
 from hub.entities import EntityReader
-from hub.settings import Config, load_config
+from hub.settings import Config
 from hub.store import GraphStore, open_store
 from hub.validate import validate_store
 from tests.conftest import CORPUS, run_harvest
-from tests.harvesters.scoring import score_source
+from tests.harvesters.harvesting import fresh_config
+from tests.harvesters.scoring import assert_scores
 
 SOURCE = "glasgow"
 FIRST = PlanRef("glasgow", 2021, 2023)
@@ -27,9 +28,7 @@ OGP = "https://www.opengovpartnership.org/members/glasgow-united-kingdom/commitm
 
 @pytest.fixture(scope="module")
 def harvested(tmp_path_factory: pytest.TempPathFactory, replay: Any) -> Iterator[tuple[Config, Any]]:
-    data = tmp_path_factory.mktemp("glasgow") / "data"
-    data.mkdir()
-    config = load_config(overrides={"hub.data_dir": str(data), "http.min_interval": 0.0})
+    config = fresh_config(tmp_path_factory, SOURCE)
     [result] = run_harvest(config, replay, SOURCE)
     yield config, result
 
@@ -48,16 +47,7 @@ def test_harvest_succeeds(harvested: tuple[Config, Any]) -> None:
 
 
 def test_recall_and_precision_against_ground_truth(store: GraphStore) -> None:
-    scores = score_source(store, CORPUS, SOURCE)
-    for s in scores:
-        print(s.line(SOURCE))
-        if s.missed:
-            print("   missed:", s.missed)
-        if s.extra:
-            print("   extra: ", s.extra)
-    for s in scores:
-        assert s.recall >= 0.9, f"{s.kind}: missed {s.missed}"
-        assert s.precision >= 0.95, f"{s.kind}: not in the ground truth {s.extra}"
+    assert_scores(store, CORPUS, SOURCE)
 
 
 def test_plans_and_commitments_have_the_registers_keys(store: GraphStore) -> None:

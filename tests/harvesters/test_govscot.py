@@ -14,11 +14,12 @@ import pytest
 from harvesters.records import CommitmentRef, PlanRef
 from hub import ids
 from hub.entities import EntityReader
-from hub.settings import Config, load_config
+from hub.settings import Config
 from hub.store import GraphStore, open_store
 from hub.validate import validate_store
 from tests.conftest import CORPUS, run_harvest
-from tests.harvesters.scoring import load_expected, score_source
+from tests.harvesters.harvesting import fresh_config
+from tests.harvesters.scoring import assert_scores, load_expected
 from vocab import OGH, PROV
 
 SOURCE = "govscot"
@@ -30,9 +31,7 @@ BASE = "https://www.gov.scot/publications/"
 @pytest.fixture(scope="module")
 def harvested(tmp_path_factory: pytest.TempPathFactory, replay: Any) -> Iterator[tuple[Config, Any]]:
     """One harvest of the source for the module's tests (they only read)."""
-    data = tmp_path_factory.mktemp("govscot") / "data"
-    data.mkdir()
-    config = load_config(overrides={"hub.data_dir": str(data), "http.min_interval": 0.0})
+    config = fresh_config(tmp_path_factory, SOURCE)
     [result] = run_harvest(config, replay, SOURCE)
     yield config, result
 
@@ -56,16 +55,7 @@ def test_harvest_succeeds_and_survives_missing_pages(harvested: tuple[Config, An
 
 
 def test_recall_and_precision_against_ground_truth(store: GraphStore) -> None:
-    scores = score_source(store, CORPUS, SOURCE)
-    for s in scores:
-        print(s.line(SOURCE))
-        if s.missed:
-            print("   missed:", s.missed)
-        if s.extra:
-            print("   extra: ", s.extra)
-    for s in scores:
-        assert s.recall >= 0.9, f"{s.kind}: missed {s.missed}"
-        assert s.precision >= 0.95, f"{s.kind}: not in the ground truth {s.extra}"
+    assert_scores(store, CORPUS, SOURCE)
 
 
 def _groups(store: GraphStore, meeting: str) -> list[dict[str, Any]]:

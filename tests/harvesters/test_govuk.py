@@ -8,11 +8,10 @@ import pytest
 
 from harvesters.records import CommitmentRef, PlanRef
 from hub import ids
+from tests.harvesters.harvesting import entities, entity
 from tests.harvesters.scoring import titles_match
 from tests.harvesters.uk import (
     Harvested,
-    entities,
-    entity,
     expected,
     fresh_config,
     harvest_ok,

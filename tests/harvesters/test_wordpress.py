@@ -15,11 +15,10 @@ from harvesters.replay import Fault, ReplayServer
 from hub import ids
 from hub.runner import harvest_source
 from hub.settings import Source
+from tests.harvesters.harvesting import entities, entity
 from tests.harvesters.scoring import titles_match
 from tests.harvesters.uk import (
     Harvested,
-    entities,
-    entity,
     expected,
     fresh_config,
     harvest,

@@ -3,18 +3,17 @@ replay server, read entities and graphs back, look at what was requested."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
 from hub import ids
-from hub.entities import EntityReader
 from hub.provenance import RunResult
 from hub.settings import Config, load_config
 from hub.store import open_store
 from tests.conftest import CORPUS, run_harvest
+from tests.harvesters.scoring import load_expected
 
 UK_SOURCES = ("govuk", "ukogn", "ukogn-forum")
 
@@ -54,18 +53,8 @@ def source_graph(config: Config, source: str) -> Graph:
     return graph
 
 
-def entity(config: Config, iri: str) -> dict[str, Any] | None:
-    with open_store(config) as store:
-        return EntityReader(store).get(str(iri))
-
-
-def entities(config: Config, kind: str) -> list[dict[str, Any]]:
-    with open_store(config) as store:
-        return EntityReader(store).list(kind)
-
-
 def expected(source: str) -> dict[str, Any]:
-    return json.loads((CORPUS / source / "expected.json").read_text(encoding="utf-8"))
+    return load_expected(CORPUS, source)
 
 
 class Harvested:

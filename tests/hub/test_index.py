@@ -360,3 +360,10 @@ def test_readers_follow_rebuilds_and_old_readers_keep_working(tmp_path: Path,
     assert latest is not first and latest.path == index.current_generation(config)
     assert _search(latest, "open contracting").total == expected
     search.forget(config)
+
+
+def test_no_suggestion_for_a_word_known_by_its_stem(site_index: search.Generation) -> None:
+    # "contract" is not written anywhere, but it is the stem of "contracting": it finds, and is
+    # not offered a correction.
+    results = _search(site_index, "contract weekly")
+    assert results.total == 1 and results.suggestion is None

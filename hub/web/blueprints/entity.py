@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from rdflib import Literal, URIRef
 
-from hub.entities import KINDS, EntityReader, code, source_id
+from hub.entities import KINDS, EntityReader, code, source_id, source_priorities
 from hub.index import JURISDICTION_LABELS, KIND_LABELS, KIND_PLURALS
 from hub.web import linked, resources
 from hub.web.blueprints.search import entity_path
@@ -302,7 +302,7 @@ def _alternates(iri: str) -> str:
 
 def entity_data(store: Any, iri: str) -> dict[str, Any]:
     """Everything the page shows, as JSON."""
-    entity = EntityReader(store).get(iri)
+    entity = EntityReader(store, source_priorities(resources.config())).get(iri)
     if entity is None:
         entity = _generic(store, iri)
     kind = entity.get("kind")

@@ -7,7 +7,15 @@ import datetime as dt
 
 import pytest
 
-from harvesters.extract.dates import DateScanner, find_dates, parse_date, parse_range, resolve_year
+from harvesters.extract.dates import (
+    DateScanner,
+    find_dates,
+    find_days,
+    parse_date,
+    parse_day,
+    parse_range,
+    resolve_year,
+)
 from harvesters.records import PartialDate
 
 
@@ -30,6 +38,14 @@ def d(text: str) -> PartialDate:
     ("in mid-February 2013", "2013-02"),
     ("end June (2023)", "2023-06"),
     ("the 2023 deadline", "2023"),
+    # as pages' date fields write them
+    ("24th March 2016", "2016-03-24"),
+    ("meeting on Wednesday, 4 December 2024", "2024-12-04"),
+    ("Date Submitted 16th November 2021", "2021-11-16"),
+    ("First published: 2019-06-24", "2019-06-24"),
+    ("Nov 2021", "2021-11"),
+    ("ran until November 2025", "2025-11"),
+    ("December 9, 2020", "2020-12-09"),
 ])
 def test_written_dates_keep_their_precision(text: str, expected: str) -> None:
     found = parse_date(text)
@@ -97,6 +113,33 @@ def test_times_versions_and_words_are_not_dates() -> None:
 
 def test_welsh_months() -> None:
     assert parse_date("24 Mawrth 2016", language="cy") == d("2016-03-24")
+    assert parse_date("24 Mehefin 2019", language="cy") == d("2019-06-24")
+    assert parse_date("Cyhoeddwyd Tachwedd 2021", language="cy") == d("2021-11")
+    assert parse_day("24 Mehefin 2019") is None  # read as English, the month is no month
+
+
+def test_a_day_is_only_a_whole_day() -> None:
+    assert parse_day("Published Tuesday 20 October 2020") == dt.date(2020, 10, 20)
+    assert parse_day("November 2025") is None
+    assert parse_day("31 February 2020") is None
+    assert parse_day("On 7th March people met") is None
+    assert parse_day(None) is None and parse_day("") is None
+
+
+def test_a_report_of_the_past_takes_the_last_such_day_before_its_anchor() -> None:
+    posted = dt.date(2016, 3, 24)
+    assert parse_day("On 7th March people met", posted, past=True) == dt.date(2016, 3, 7)
+    # 7 May is nearer in 2016, but notes posted in March are of a meeting before
+    assert parse_day("On 7th May people met", posted) == dt.date(2016, 5, 7)
+    assert parse_day("On 7th May people met", posted, past=True) == dt.date(2015, 5, 7)
+    assert resolve_year(5, 7, posted, not_after=posted) == 2015
+
+
+def test_days_leave_out_months_ranges_and_dates_without_an_anchor() -> None:
+    text = "Published June 2023: the forum met on 5-7 June 2023, then on 22 June, and 1 July 2023."
+    assert [m.date.value for m in find_days(text)] == [dt.date(2023, 7, 1)]
+    assert [m.date.value for m in find_days(text, dt.date(2023, 6, 30))] == [
+        dt.date(2023, 6, 22), dt.date(2023, 7, 1)]
 
 
 def test_scanner_carries_the_anchor_across_blocks() -> None:
