@@ -1,6 +1,5 @@
 """The web site under load: requests per second on the search page served
-by `ogh serve` with 2 workers to 20 concurrent clients on loopback, and the
-comparison page's latency.
+by `ogh serve` with 2 workers to 20 concurrent clients on loopback.
 
     python -m bench.web DATA_DIR [--seconds 10] [--rounds 3] [--threads 4]
 
@@ -10,8 +9,7 @@ benchmark's seeded query mix (:func:`bench.search.query_set`: words, phrases,
 prefixes, misspellings, browsing, with and without filters), every answer a
 whole HTML page with facets. The load generator is ``wrk`` when installed,
 else asyncio clients (:mod:`bench.load`). The rate limit is off: every client
-is 127.0.0.1. The comparison page (``/compare``, when the site has it) is
-timed one request at a time over HTTP, over a mix of choices.
+is 127.0.0.1. (The comparison page has its own benchmark, :mod:`bench.compare`.)
 """
 
 from __future__ import annotations
@@ -19,18 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.common import median, serving, summary_ms
+from bench.common import median, serving
 from bench.load import load
-
-#: Choices asked of the comparison page (its first request included).
-COMPARE_PATHS = ("/compare", "/compare?jurisdiction=uk&jurisdiction=scotland",
-                 "/compare?jurisdiction=wales&jurisdiction=northern-ireland&jurisdiction=glasgow",
-                 "/compare?period=2010-2020", "/compare?jurisdiction=scotland&period=2016-2024")
 
 
 def search_paths(n: int = 60) -> list[str]:
@@ -44,27 +36,8 @@ def search_paths(n: int = 60) -> list[str]:
     return paths
 
 
-def compare_latency(base: str, repeat: int) -> dict[str, Any] | None:
-    """``GET /compare`` one at a time; None when the site has no comparison page."""
-    import requests
-
-    session = requests.Session()
-    first = session.get(base + COMPARE_PATHS[0], timeout=300)
-    if first.status_code == 404:
-        return None
-    first.raise_for_status()
-    times = []
-    for _ in range(repeat):
-        for path in COMPARE_PATHS:
-            started = time.perf_counter()
-            response = session.get(base + path, timeout=300)
-            times.append(time.perf_counter() - started)
-            response.raise_for_status()
-    return summary_ms(times)
-
-
 def run(data_dir: Path, seconds: float = 10.0, rounds: int = 3, workers: int = 2, threads: int = 4,
-        connections: int = 20, compare_repeat: int = 10) -> dict[str, Any]:
+        connections: int = 20) -> dict[str, Any]:
     import requests
 
     paths = search_paths()
@@ -79,7 +52,6 @@ def run(data_dir: Path, seconds: float = 10.0, rounds: int = 3, workers: int = 2
             "rounds": results,
             "failed": sum(r["failed"] for r in results),
         }
-        out["compare_page"] = compare_latency(base, compare_repeat)
         out["peak_mb"] = base.peak_mb()
     return out
 
