@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 FIXTURES := tests/fixtures
 
-.PHONY: install run test test-fast lint format bench corpus index clean help
+.PHONY: install run test test-fast lint format bench bench-quick bench-tools corpus index clean help
 
 help:
 	@echo "make run     install, harvest the recorded corpus if the store is empty, index, serve"
 	@echo "make test    install, then run every test (browser, Virtuoso and slow ones included)"
 	@echo "make lint    ruff and mypy"
 	@echo "make bench   run the benchmarks; results in bench/results/latest.json"
+	@echo "make bench-quick  the benchmarks at smaller sizes (a few minutes)"
 	@echo "make corpus  refresh tests/fixtures from $(SHARED) (corpus, seeds, W3C suite)"
 	@echo "make index   rebuild the search index from the graph"
 
@@ -42,8 +43,17 @@ lint: install
 format: install
 	$(BIN)/ruff format hub harvesters vocab tests bench
 
-bench: install
+# wrk (Debian's package) is the load generator of the web benchmark when it can
+# be installed; without it, bench/load.py's asyncio clients stand in.
+bench-tools:
+	@command -v wrk >/dev/null || ( command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get install -y -qq wrk >/dev/null ) || echo "wrk not installed: the asyncio load generator is used"
+
+bench: install bench-tools
 	$(BIN)/python -m bench
+
+bench-quick: install bench-tools
+	$(BIN)/python -m bench --scale quick
 
 index: install
 	$(BIN)/ogh index

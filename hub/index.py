@@ -96,6 +96,47 @@ def english_analyzer() -> analysis.Analyzer:
     )
 
 
+class _Replay(analysis.Analyzer):
+    """The English analyzer of ``body`` and ``text``, which index one string
+    each, one after the other (``body`` first: Whoosh takes fields in name
+    order): the words found for ``body`` are replayed for ``text`` instead of
+    being found twice. Any other call goes to the analyzer itself."""
+
+    def __init__(self, inner: analysis.Analyzer) -> None:
+        self.inner = inner
+        self._last: tuple[str, list[tuple[str, int, float]]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"inner": self.inner}  # the index's schema holds no text
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.inner = state["inner"]
+        self._last = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Replay) and other.inner == self.inner
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __call__(self, value: Any, positions: bool = False, mode: str = "", **kwargs: Any) -> Any:
+        if mode != "index" or not isinstance(value, str):
+            yield from self.inner(value, positions=positions, mode=mode, **kwargs)
+            return
+        last = self._last
+        if last is not None and last[0] is value:
+            words = last[1]
+            self._last = None
+        else:
+            kwargs["boosts"] = True
+            words = [(t.text, t.pos, t.boost) for t in
+                     self.inner(value, positions=True, mode=mode, **kwargs)]
+            self._last = (value, words)
+        token = analysis.Token(positions=positions, boosts=True, mode=mode)
+        for text, pos, boost in words:
+            token.text, token.pos, token.boost = text, pos, boost
+            yield token
+
+
 def welsh_analyzer() -> analysis.Analyzer:
     """Welsh: words lower-cased and accents folded, never stemmed."""
     return (
@@ -109,6 +150,7 @@ def welsh_analyzer() -> analysis.Analyzer:
 def schema() -> fields.Schema:
     en = english_analyzer()
     cy = welsh_analyzer()
+    twice = _Replay(english_analyzer())
     return fields.Schema(
         iri=fields.ID(stored=True, unique=True),
         kind=fields.ID(stored=True),
@@ -122,8 +164,8 @@ def schema() -> fields.Schema:
         sources=fields.KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         identifier=fields.TEXT(analyzer=welsh_analyzer(), stored=True),
         title=fields.TEXT(analyzer=en),
-        text=fields.TEXT(analyzer=en),
-        body=fields.TEXT(analyzer=en, phrase=False),
+        text=fields.TEXT(analyzer=twice),
+        body=fields.TEXT(analyzer=twice, phrase=False),
         title_cy=fields.TEXT(analyzer=cy),
         text_cy=fields.TEXT(analyzer=cy),
         label=fields.STORED,

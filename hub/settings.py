@@ -119,6 +119,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql", "max_result_bytes", int, 50_000_000,
             "The largest serialized result /sparql returns, in bytes; longer results "
             "are cut (at a whole row) and marked as truncated.", minimum=1),
+    Setting("sparql", "cache_bytes", int, 64_000_000,
+            "Memory each web process keeps for /sparql answers, per published snapshot: a "
+            "query asked again before the next harvest is answered from it (0: no cache; a "
+            "request with Cache-Control: no-cache always runs the query).", minimum=0),
     # server
     Setting("server", "host", str, "127.0.0.1", "The address `ogh serve` binds to."),
     Setting("server", "port", int, 8080, "The port `ogh serve` listens on.", minimum=0),

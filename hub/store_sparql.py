@@ -168,6 +168,7 @@ class RawAnswer:
     truncated: bool  # the body was cut at max_bytes
     elapsed: float
     snapshot: str | None  # the epoch the answer was read at
+    capped: bool = False  # the server cut the rows at its own limit (allow_capped)
 
 
 @dataclass(frozen=True)
@@ -760,7 +761,7 @@ class SparqlStore(GraphStore):
     def query_raw(
         self, query: str, accept: str, *, timeout: float | None = None,
         default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-        union: bool = True, max_bytes: int | None = None,
+        union: bool = True, max_bytes: int | None = None, allow_capped: bool = False,
     ) -> RawAnswer:
         """Send a query as it is and return the server's bytes: for ``/sparql``.
 
@@ -770,27 +771,44 @@ class SparqlStore(GraphStore):
         own FROM). ``timeout`` bounds the server's work (Virtuoso is told too,
         and its partial answer raises :class:`StoreIncomplete`); a body beyond
         ``max_bytes`` is cut and flagged. A server error raises
-        :class:`SparqlError` with the server's status (400 for a bad query)."""
+        :class:`SparqlError` with the server's status (400 for a bad query).
+        ``allow_capped``: a result the server cut at its own row limit is
+        returned (``capped``) rather than refused.
+
+        ``GRAPH <iri>`` naming a graph outside the named graphs sent is
+        pointed at an empty graph (:func:`hub.sparql.lexer.confine_graphs`):
+        Virtuoso answers such a pattern as if it matched, and listing the
+        graph instead would show a graph the hub has not published."""
+        from hub.sparql.lexer import UnresolvedName, confine_graphs
+
         wait = self.timeout if timeout is None else float(timeout)
 
         def run(state: _State) -> RawAnswer:
             published = set(state.graphs)
-            params: list[tuple[str, str]] = [("query", query)]
-            if default_graphs is not None or named_graphs is not None:
-                for key, names in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
-                    kept = [g for g in (names or []) if g in published]
-                    params += [(key, g) for g in [*kept, EMPTY_GRAPH]]
-            elif union:
-                params += self._dataset(state.graphs, query=query)
+            text = query
+            if default_graphs is not None or named_graphs is not None or union:
+                if default_graphs is not None or named_graphs is not None:
+                    default = [g for g in (default_graphs or []) if g in published]
+                    named = [g for g in (named_graphs or []) if g in published]
+                else:
+                    default = named = list(state.graphs)
+                params: list[tuple[str, str]] = [("default-graph-uri", g) for g in [*default, EMPTY_GRAPH]]
+                params += [("named-graph-uri", g) for g in [*named, EMPTY_GRAPH]]
+                with contextlib.suppress(UnresolvedName):  # the server will say what is wrong
+                    text = confine_graphs(query, {*named, EMPTY_GRAPH}, EMPTY_GRAPH)
+                params.insert(0, ("query", text))
+            else:
+                params = [("query", query)]
             if self._virtuoso:
                 params.append(("timeout", str(max(1, int(wait * 1000)))))
             started = time.monotonic()
             resp = self._send("POST", self.query_url, "running a query", timeout=wait + 5,
                               stream=True, data=params, headers={"Accept": accept})
             try:
-                reason = _incomplete(resp)
+                reason = _incomplete(resp, allow_capped)
                 if reason:
                     raise StoreIncomplete(f"the query was stopped before it finished: {reason}")
+                capped = bool(resp.headers.get("X-SPARQL-MaxRows"))
                 body = io.BytesIO()
                 truncated = False
                 limit = max_bytes if max_bytes is not None else None
@@ -810,7 +828,8 @@ class SparqlStore(GraphStore):
                 data = data[:limit]
             return RawAnswer(body=data, content_type=resp.headers.get("Content-Type", ""),
                              status=resp.status_code, truncated=truncated,
-                             elapsed=time.monotonic() - started, snapshot=state.epoch or None)
+                             elapsed=time.monotonic() - started, snapshot=state.epoch or None,
+                             capped=capped)
 
         return self._consistent(run)
 

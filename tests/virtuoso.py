@@ -35,8 +35,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def private_ini(stock: str, folder: Path, sql_port: int, http_port: int) -> str:
-    """The stock configuration with its files in ``folder`` and its ports changed."""
+def private_ini(stock: str, folder: Path, sql_port: int, http_port: int,
+                extra: dict[str, dict[str, str]] | None = None) -> str:
+    """The stock configuration with its files in ``folder`` and its ports
+    changed; ``extra`` sets other keys, by section (only keys the stock file
+    has, commented out or not)."""
     files = {
         "Database": {
             "DatabaseFile": "virtuoso.db", "ErrorLogFile": "virtuoso.log",
@@ -53,16 +56,22 @@ def private_ini(stock: str, folder: Path, sql_port: int, http_port: int) -> str:
     }
     for section, names in files.items():
         values.setdefault(section, {}).update({k: str(folder / v) for k, v in names.items()})
+    for section, names in (extra or {}).items():
+        values.setdefault(section, {}).update(names)
     out = []
     section = ""
+    done: set[tuple[str, str]] = set()
     for line in stock.splitlines():
         stripped = line.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
             section = stripped[1:-1]
         elif "=" in stripped and not stripped.startswith(";"):
             key = stripped.split("=", 1)[0].strip()
-            if key in values.get(section, {}):
+            if key in values.get(section, {}) and (section, key) not in done:
                 line = f"{key} = {values[section][key]}"
+                done.add((section, key))
+            elif (section, key) in done:
+                line = ";" + line  # set once only
         out.append(line)
     return "\n".join(out) + "\n"
 
@@ -70,8 +79,10 @@ def private_ini(stock: str, folder: Path, sql_port: int, http_port: int) -> str:
 class Virtuoso:
     """One private server. ``start()`` returns once it answers SPARQL queries."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, settings: dict[str, dict[str, str]] | None = None) -> None:
         self.folder = Path(folder)
+        #: ini keys to change, by section (benchmarks give the server more memory)
+        self.settings = settings or {}
         self.sql_port = free_port()
         self.http_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -92,7 +103,8 @@ class Virtuoso:
     def start(self, wait: float = 60.0) -> Virtuoso:
         self.folder.mkdir(parents=True, exist_ok=True)
         ini = self.folder / "virtuoso.ini"
-        ini.write_text(private_ini(STOCK_INI.read_text(), self.folder, self.sql_port, self.http_port))
+        ini.write_text(private_ini(STOCK_INI.read_text(), self.folder, self.sql_port, self.http_port,
+                                   self.settings))
         log = open(self.folder / "stdout.log", "wb")  # noqa: SIM115 - kept open for the process
         self.process = subprocess.Popen(
             [SERVER, "+configfile", str(ini), "+foreground"], cwd=self.folder,

@@ -93,3 +93,111 @@ def analyse(text: str) -> QueryInfo:
         has_dataset="FROM" in found,
         uses_service="SERVICE" in found,
     )
+
+
+# ------------------------------------------------------------ for forwarding
+#
+# A remote server is sent the query text itself, so two things the embedded
+# store is told through its API must be done to the text: the query's own
+# dataset (FROM / FROM NAMED) is taken out and given as protocol parameters
+# (Virtuoso merges the two instead of letting the protocol's win), and a
+# ``GRAPH <iri>`` naming a graph outside the dataset is pointed at a graph
+# known to be empty (Virtuoso answers such a pattern wrongly: ``ASK`` is true).
+
+
+class UnresolvedName(ValueError):
+    """A prefixed name whose prefix the query does not declare."""
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.lastgroup or "other", m.group(), m.start(), m.end())
+            for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+
+
+def _unescape_local(local: str) -> str:
+    return re.sub(r"\\(.)", r"\1", local)
+
+
+class _Resolver:
+    """IRIs as the query's prologue (PREFIX, BASE) makes them."""
+
+    def __init__(self, tokens: list[_Tok], base: str | None) -> None:
+        self.base = base
+        self.prefixes: dict[str, str] = {}
+        for i, tok in enumerate(tokens):
+            word = tok.text.upper() if tok.kind == "word" else ""
+            if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
+                self.base = self.iri(tokens[i + 1].text)
+            elif (word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1].kind == "pname"
+                  and tokens[i + 1].text.endswith(":") and tokens[i + 2].kind == "iri"):
+                self.prefixes[tokens[i + 1].text[:-1]] = self.iri(tokens[i + 2].text)
+
+    def iri(self, text: str) -> str:
+        from urllib.parse import urljoin
+
+        value = text[1:-1]
+        if self.base and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", value):
+            return urljoin(self.base, value)
+        return value
+
+    def term(self, tok: _Tok) -> str:
+        if tok.kind == "iri":
+            return self.iri(tok.text)
+        prefix, _, local = tok.text.partition(":")
+        if prefix not in self.prefixes:
+            raise UnresolvedName(f"the prefix {prefix + ':'!r} is not declared")
+        return self.prefixes[prefix] + _unescape_local(local)
+
+
+def split_dataset(text: str, base: str | None = None) -> tuple[str, list[str], list[str]]:
+    """The query without its FROM / FROM NAMED clauses, and the graphs they
+    named (default graphs, named graphs), as absolute IRIs."""
+    tokens = _tokens(text)
+    resolve = _Resolver(tokens, base)
+    default: list[str] = []
+    named: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "word" and tok.text.upper() == "FROM":
+            j = i + 1
+            is_named = j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "NAMED"
+            if is_named:
+                j += 1
+            if j < len(tokens) and tokens[j].kind in ("iri", "pname"):
+                (named if is_named else default).append(resolve.term(tokens[j]))
+                cuts.append((tok.start, tokens[j].end))
+                i = j + 1
+                continue
+        i += 1
+    out = text
+    for start, end in reversed(cuts):
+        out = out[:start] + " " + out[end:]
+    return out, default, named
+
+
+def confine_graphs(text: str, named: set[str] | frozenset[str], empty: str,
+                   base: str | None = None) -> str:
+    """The query with each ``GRAPH <iri>`` (or ``GRAPH prefix:name``) whose IRI
+    is not one of ``named`` pointed at ``empty`` instead."""
+    tokens = _tokens(text)
+    resolve = _Resolver(tokens, base)
+    edits: list[tuple[int, int]] = []
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.kind == "word" and tok.text.upper() == "GRAPH":
+            nxt = tokens[i + 1]
+            if nxt.kind in ("iri", "pname") and resolve.term(nxt) not in named:
+                edits.append((nxt.start, nxt.end))
+    out = text
+    for start, end in reversed(edits):
+        out = out[:start] + f"<{empty}>" + out[end:]
+    return out

@@ -133,9 +133,16 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.get("named_graphs") or []]
     elif job.get("union", True):
         kwargs["use_default_graph_as_union"] = True
+    return render(store.query(job["query"], **kwargs), job)
+
+
+def render(result: Any, job: dict[str, Any], cut: bool = False) -> tuple[dict[str, Any], bytes]:
+    """A query's result (solutions, a boolean or triples, from the store or
+    parsed from a remote server's answer) in the job's format, within its row
+    and byte limits. ``cut``: the result was read from a body cut short at a
+    byte limit, so a parse error at its end means "truncated", not "broken"."""
     max_rows = int(job["max_rows"])
     max_bytes = int(job["max_bytes"])
-    result = store.query(job["query"], **kwargs)
 
     if isinstance(result, ox.QueryBoolean):
         fmt = job["results_format"]
@@ -145,8 +152,15 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
     if isinstance(result, ox.QuerySolutions):
         fmt = job["results_format"]
         sink = _CappedLines(max_rows, max_bytes)
-        with contextlib.suppress(_Full):
+        try:
             result.serialize(sink, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+        except _Full:
+            pass
+        except SyntaxError:
+            if not cut:
+                raise
+            del sink.buffer[sink.buffer.rfind(b"\n") + 1:]  # whole rows only
+            sink.truncated = "bytes"
         tsv = bytes(sink.buffer)
         rows = max(tsv.count(b"\n") - 1, 0)
         if fmt == "tsv":
@@ -162,8 +176,16 @@ def execute(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
     out = _Counting()
     state: dict[str, Any] = {"rows": 0, "truncated": ""}
 
+    def whole() -> Any:
+        try:
+            yield from result
+        except SyntaxError:
+            if not cut:
+                raise
+            state["truncated"] = "bytes"
+
     def capped() -> Any:
-        for triple in result:
+        for triple in whole():
             if state["rows"] >= max_rows:
                 state["truncated"] = "rows"
                 return

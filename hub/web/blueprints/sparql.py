@@ -43,7 +43,7 @@ WHERE {
 LIMIT 20
 """
 
-EXPOSED = "X-SPARQL-Rows, X-SPARQL-Truncated, X-SPARQL-Elapsed"
+EXPOSED = "X-SPARQL-Rows, X-SPARQL-Truncated, X-SPARQL-Elapsed, X-SPARQL-Cache"
 
 
 def init_app(app: Flask) -> None:
@@ -127,8 +127,10 @@ def sparql() -> Any:
         choice = negotiate(request.headers.get("Accept"), op.format)
     except NotAcceptable as exc:
         return _error(406, str(exc), query=op.query, fmt=op.format)
+    no_cache = "no-cache" in request.headers.get("Cache-Control", "").lower()
     try:
-        answer = endpoint().run(op, choice, client=request.remote_addr or "")
+        answer = endpoint().run(op, choice, client=request.remote_addr or "",
+                                use_cache=not no_cache)
     except QueryFailed as exc:
         return _error(exc.status, exc.message, exc.headers, query=op.query, fmt=op.format)
     if choice.html:
@@ -144,6 +146,7 @@ def _data_answer(answer: Answer) -> Response:
     response = Response(answer.body, status=200, content_type=media_type)
     response.headers["X-SPARQL-Rows"] = str(answer.rows)
     response.headers["X-SPARQL-Elapsed"] = f"{answer.elapsed:.4f}"
+    response.headers["X-SPARQL-Cache"] = "hit" if answer.cached else "miss"
     if answer.truncated:
         response.headers["X-SPARQL-Truncated"] = _truncation_note(answer)
     return response

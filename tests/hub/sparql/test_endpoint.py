@@ -1,6 +1,8 @@
 """``/sparql`` on a real store (synthetic plans, commitments and meetings),
 through the Flask app: formats, datasets, limits, CORS, the service
-description and the read-only guarantee."""
+description and the read-only guarantee. Every test runs on both backends:
+the embedded store, and a private Virtuoso as the remote store (queries
+forwarded, :mod:`hub.sparql.remote`)."""
 
 from __future__ import annotations
 
@@ -45,18 +47,23 @@ def make_config(data_dir: Path, **overrides: Any) -> Config:
     return load_config(overrides={"hub.data_dir": str(data_dir), **overrides})
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["oxigraph", pytest.param("sparql", marks=pytest.mark.virtuoso)])
+def data(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The settings of a hub over the synthetic data, on each backend."""
     data_dir = tmp_path_factory.mktemp("endpoint") / "data"
-    config = make_config(data_dir)
-    with open_store(config, write=True) as store:
+    settings: dict[str, Any] = {"hub.data_dir": str(data_dir)}
+    if request.param == "sparql":
+        server = request.getfixturevalue("virtuoso")
+        server.reset()
+        settings.update(server.config())
+    with open_store(load_config(overrides=settings), write=True) as store:
         store.replace_graphs(synthetic.graphs(15_000))
         ensure_vocabulary(store)
-    return data_dir
+    return settings
 
 
-def _app(data_dir: Path, **overrides: Any) -> Iterator[Flask]:
-    app = create_app(make_config(data_dir, **overrides))
+def _app(settings: dict[str, Any], **overrides: Any) -> Iterator[Flask]:
+    app = create_app(load_config(overrides={**settings, **overrides}))
     try:
         yield app
     finally:
@@ -64,7 +71,7 @@ def _app(data_dir: Path, **overrides: Any) -> Iterator[Flask]:
 
 
 @pytest.fixture(scope="module")
-def app(data: Path) -> Iterator[Flask]:
+def app(data: dict[str, Any]) -> Iterator[Flask]:
     yield from _app(data, **{"sparql.max_rows": 200})
 
 
@@ -151,7 +158,7 @@ def test_unacceptable(client: FlaskClient) -> None:
 # ------------------------------------------------------------------ datasets
 
 
-def test_default_graph_is_the_union(client: FlaskClient, data: Path) -> None:
+def test_default_graph_is_the_union(client: FlaskClient) -> None:
     total = count(client, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
     union = count(client, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     uk = count(client, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{UK}> {{ ?s ?p ?o }} }}")
@@ -205,7 +212,7 @@ def test_untruncated_results_say_nothing(client: FlaskClient) -> None:
     assert "X-SPARQL-Truncated" not in response.headers
 
 
-def test_result_bytes_are_capped_at_a_whole_row(data: Path) -> None:
+def test_result_bytes_are_capped_at_a_whole_row(data: dict[str, Any]) -> None:
     for app in _app(data, **{"sparql.max_result_bytes": 5000}):
         response = app.test_client().get("/sparql", query_string={
             "query": "SELECT ?s ?p ?o { ?s ?p ?o }", "format": "tsv"})
@@ -217,7 +224,7 @@ def test_result_bytes_are_capped_at_a_whole_row(data: Path) -> None:
         assert response.headers["X-SPARQL-Truncated"].startswith("bytes")
 
 
-def test_request_body_limit(data: Path) -> None:
+def test_request_body_limit(data: dict[str, Any]) -> None:
     for app in _app(data, **{"sparql.max_body_bytes": 1000}):
         c = app.test_client()
         big = "SELECT * { ?s ?p ?o } " + "# padding\n" * 200
@@ -316,7 +323,7 @@ def test_a_new_snapshot_is_seen_without_restart(tmp_path: Path) -> None:
     config = make_config(data_dir)
     with open_store(config, write=True) as store:
         store.replace_graphs({UK: synthetic.graphs(500)[UK]})
-    for app in _app(data_dir):
+    for app in _app({"hub.data_dir": str(data_dir)}):
         c = app.test_client()
         query = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
         assert count(c, query) == 1
@@ -340,3 +347,40 @@ def test_every_named_query_runs(client: FlaskClient, example: Any) -> None:
     bindings = response.get_json()["results"]["bindings"]
     if example.name in COVERED:
         assert bindings, f"{example.name} found nothing in the synthetic data"
+
+
+# ------------------------------------------------------------------ the answer cache
+
+
+def test_an_answer_is_kept_for_its_snapshot(client: FlaskClient, data: dict[str, Any]) -> None:
+    if data.get("store.backend") == "sparql":
+        pytest.skip("answers are kept per published snapshot of the embedded store")
+    query = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o } # kept"
+    first = client.get("/sparql", query_string={"query": query, "format": "json"})
+    again = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert first.headers["X-SPARQL-Cache"] == "miss" and again.headers["X-SPARQL-Cache"] == "hit"
+    assert again.data == first.data
+    assert "X-SPARQL-Cache" in again.headers["Access-Control-Expose-Headers"]
+    # Another format of the same query is another answer.
+    other = client.get("/sparql", query_string={"query": query, "format": "xml"})
+    assert other.headers["X-SPARQL-Cache"] == "miss"
+    forced = client.get("/sparql", query_string={"query": query, "format": "json"},
+                        headers={"Cache-Control": "no-cache"})
+    assert forced.headers["X-SPARQL-Cache"] == "miss" and forced.data == first.data
+
+
+def test_a_new_snapshot_is_never_answered_from_the_old_ones_answers(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    config = make_config(data_dir)
+    with open_store(config, write=True) as store:
+        store.replace_graphs({UK: synthetic.graphs(500)[UK]})
+    for app in _app({"hub.data_dir": str(data_dir)}):
+        c = app.test_client()
+        query = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+        before = count(c, query)
+        assert count(c, query) == before  # now kept
+        with open_store(config, write=True) as store:
+            store.replace_graphs({SCOTLAND: synthetic.graphs(500)[UK][:10]})
+        response = c.get("/sparql", query_string={"query": query})
+        assert response.headers["X-SPARQL-Cache"] == "miss"
+        assert int(response.get_json()["results"]["bindings"][0]["n"]["value"]) == before + 10

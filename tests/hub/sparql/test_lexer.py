@@ -86,3 +86,43 @@ def test_service_is_seen(text: str) -> None:
 ])
 def test_service_word_elsewhere_is_not_service(text: str) -> None:
     assert not analyse(text).uses_service
+
+
+# ------------------------------------------------------------ for forwarding
+
+
+def test_split_dataset_takes_out_from_clauses_and_resolves_them() -> None:
+    from hub.sparql.lexer import split_dataset
+
+    text = ('PREFIX g: <http://ex/g/>\nBASE <http://base/>\n'
+            'SELECT * FROM g:a FROM NAMED <b> from named g:c\\.d # FROM <http://comment>\n'
+            'WHERE { ?s ?p "FROM <http://literal>" }')
+    query, default, named = split_dataset(text)
+    assert default == ["http://ex/g/a"]
+    assert named == ["http://base/b", "http://ex/g/c.d"]
+    assert "g:a" not in query and "NAMED" not in query.upper()
+    assert "# FROM <http://comment>" in query and '"FROM <http://literal>"' in query
+    assert query.count("\n") == text.count("\n")  # line numbers kept for error messages
+
+
+def test_split_dataset_relative_iris_use_the_given_base() -> None:
+    from hub.sparql.lexer import split_dataset
+
+    assert split_dataset("SELECT * FROM <g1> {}", "http://hub/sparql")[1] == ["http://hub/g1"]
+
+
+def test_split_dataset_refuses_an_undeclared_prefix() -> None:
+    from hub.sparql.lexer import UnresolvedName, split_dataset
+
+    with pytest.raises(UnresolvedName, match="nope:"):
+        split_dataset("SELECT * FROM nope:g {}")
+
+
+def test_confine_graphs_points_unlisted_graphs_at_the_empty_one() -> None:
+    from hub.sparql.lexer import confine_graphs
+
+    text = ("PREFIX g: <http://ex/g/> SELECT * { GRAPH g:a { ?s ?p ?o } GRAPH <http://ex/g/b> {} "
+            "GRAPH ?g {} ?s ?p <http://ex/g/b> }")
+    out = confine_graphs(text, {"http://ex/g/a"}, "http://empty")
+    assert out == ("PREFIX g: <http://ex/g/> SELECT * { GRAPH g:a { ?s ?p ?o } GRAPH <http://empty> {} "
+                   "GRAPH ?g {} ?s ?p <http://ex/g/b> }")
