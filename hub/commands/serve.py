@@ -48,7 +48,26 @@ def url_for_bind(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def write_refusal(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's own answer to a request it refuses before the app sees it (a
+    request line or headers too large, a malformed request): plain text, and the
+    security headers every page of the hub carries. Put in place of
+    ``gunicorn.util.write_error``, which answers in HTML without them."""
+    from gunicorn.util import write_nonblock
+
+    from hub.web.site import SECURITY_HEADERS
+
+    reason = "".join(c for c in reason if c.isprintable()) or "Bad Request"
+    body = f"{status_int} {reason}\n\n{mesg}\n".encode("utf-8", "replace")
+    head = [f"HTTP/1.1 {int(status_int)} {reason}", "Connection: close",
+            "Content-Type: text/plain; charset=utf-8", f"Content-Length: {len(body)}",
+            "Cache-Control: no-store"]
+    head += [f"{name}: {value}" for name, value in SECURITY_HEADERS.items()]
+    write_nonblock(sock, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1", "replace") + body)
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
+    import gunicorn.util
     from gunicorn.app.base import BaseApplication
 
     from hub.cli import CommandError
@@ -94,6 +113,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from hub.web import ratelimit
 
     ratelimit.share()
+    gunicorn.util.write_error = write_refusal  # its workers call util.write_error by name
 
     class HubServer(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

@@ -257,7 +257,8 @@ def test_query_processes_take_clients_in_turn(hostile_hub, tally) -> None:
 
 def test_oversized_requests_are_refused_by_the_server(server, tally) -> None:
     """Past what any page needs, gunicorn itself refuses: a request line over
-    8 KiB, a header too large, too many headers. Plain 400s, never a trace."""
+    8 KiB, a header too large, too many headers. Plain 400s with the security
+    headers of every page, never a trace."""
     me = client("127.0.0.18")
     cases = {
         "request line over 8 KiB": dict(url=f"{server}/search?q=" + "a" * 9000),
@@ -269,4 +270,9 @@ def test_oversized_requests_are_refused_by_the_server(server, tally) -> None:
         response = me.get(timeout=30, **kwargs)
         assert response.status_code in (400, 413, 414, 431), (name, response.status_code)
         assert "Traceback" not in response.text and 'File "' not in response.text, name
+        # gunicorn's refusal carries the headers of every page, as plain text
+        assert response.headers["Content-Type"].startswith("text/plain"), name
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], name
+        assert response.headers["X-Content-Type-Options"] == "nosniff", name
+        assert response.headers["Referrer-Policy"], name
     assert me.get(f"{server}/", timeout=30).status_code == 200  # and the server goes on
