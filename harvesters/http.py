@@ -41,6 +41,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +223,60 @@ class HttpCache:
         )
 
 
+def is_public_address(text: str) -> bool:
+    """A public unicast address: not loopback, private, link-local (cloud
+    metadata), shared (100.64/10), reserved, multicast, or an IPv4-mapped form
+    of these."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    return address.is_global and not address.is_multicast
+
+
+class PrivatePeer(Exception):
+    """A connection reached a non-public address (raised past urllib3's
+    retries, which must not try again)."""
+
+
+class _PublicPeer:
+    """A connection that checks the address it actually reached. The host was
+    checked before the request (:meth:`HttpClient._check_address`), but the
+    connection resolves the name again: a name that answers a public address
+    first and a private one next (DNS rebinding) is caught here, before a byte
+    of the request is sent."""
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        peer = str(sock.getpeername()[0])
+        if not is_public_address(peer):
+            sock.close()
+            raise PrivatePeer(f"host {self.host} connected to a private address {peer}; "  # type: ignore[attr-defined]
+                              "not fetched")
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeer, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeer, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _PublicHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicOnlyAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter whose connections refuse non-public peers."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool, "https": _PublicHTTPSPool}
+
+
 class HttpClient:
     """Fetches URLs for one source: ``allowed_hosts`` bounds where it may go."""
 
@@ -239,6 +296,9 @@ class HttpClient:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent
         self.session.trust_env = False  # no proxies from the environment: fetch what we are told
+        if not self.rewrite:  # under replay every connection is to loopback, by design
+            self.session.mount("http://", _PublicOnlyAdapter())
+            self.session.mount("https://", _PublicOnlyAdapter())
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._lock = threading.Lock()
@@ -266,10 +326,8 @@ class HttpClient:
         except socket.gaierror as exc:
             raise FetchError(url or host, f"cannot resolve host {host}: {exc.strerror}") from None
         for info in infos:
-            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-            # Anything but a public unicast address: loopback, private, link-local
-            # (cloud metadata), shared (100.64/10), reserved, IPv4-mapped forms of these.
-            if not address.is_global or address.is_multicast:
+            address = str(info[4][0]).split("%", 1)[0]
+            if not is_public_address(address):
                 raise FetchError(url or host,
                                  f"host {host} resolves to a private address {address}; not fetched")
 
@@ -322,13 +380,16 @@ class HttpClient:
         else:
             self._check_address(host, url)
         self.requests_made += 1
-        return self.session.get(
-            target,
-            headers=send_headers,
-            timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-            allow_redirects=False,
-            stream=stream,
-        )
+        try:
+            return self.session.get(
+                target,
+                headers=send_headers,
+                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                allow_redirects=False,
+                stream=stream,
+            )
+        except PrivatePeer as exc:
+            raise FetchError(url, str(exc)) from None
 
     def _read(self, url: str, response: requests.Response) -> bytes:
         """The body, bounded by size and by a deadline for the whole response."""

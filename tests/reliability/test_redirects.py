@@ -113,3 +113,38 @@ def test_address_check_refuses_every_non_public_address(tmp_path) -> None:
             client._check_address(address)
     assert not client.is_allowed_host("http://localhost:8080/")
     assert client.is_allowed_host("https://localhost:443/") and client.is_allowed_host("http://localhost/")
+
+
+def test_a_name_that_turns_private_after_the_check_is_not_fetched(tmp_path, monkeypatch, tally) -> None:
+    """DNS rebinding: the source's host answers a public address when the
+    client checks it and a loopback one when the connection resolves it again.
+    The connection checks the address it reached and sends nothing there.
+
+    No DNS server can be run here, so the resolver is the one stand-in: it
+    answers a public address to a lookup without a port (the check) and the
+    loopback listener's address to a lookup with one (the connection)."""
+    import socket
+
+    from harvesters.http import ClientSettings, FetchError, HttpClient
+
+    real = socket.getaddrinfo
+    with listening() as listener:
+        port = listener.server.server_address[1]
+
+        def rebinding(host, service, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if host != "rebinding.example":
+                return real(host, service, *args, **kwargs)
+            if service is None:
+                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 0))]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+        client = HttpClient(ClientSettings(user_agent="t", retries=0, obey_robots=False), tmp_path,
+                            ["rebinding.example"])
+        tally.fault("host rebinding to loopback between the check and the connection")
+        try:
+            with pytest.raises(FetchError, match="connected to a private address 127.0.0.1"):
+                client.fetch("http://rebinding.example/internal")
+        finally:
+            client.close()
+        assert listener.hits == []
