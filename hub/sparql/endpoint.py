@@ -30,6 +30,8 @@ from hub.sparql.protocol import Operation
 
 
 class QueryFailed(Exception):
+    """The query could not be answered; ``status`` is the HTTP status to send."""
+
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
@@ -167,12 +169,7 @@ class Endpoint:
             "prefixes": self.prefixes,
         }
         if self.config["store.backend"] == "sparql":
-            from hub.sparql.remote import Forwarded
-
-            try:
-                header, body = self.remote().run(op, job)
-            except Forwarded as exc:
-                raise QueryFailed(exc.status, exc.message, exc.headers) from None
+            header, body = self.remote().run(op, job)  # raises QueryFailed itself
             return self._answer(header, body)
         key = None
         if self.cache is not None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from hub.sparql.endpoint import QueryFailed
 from hub.sparql.lexer import UnresolvedName, split_dataset
 from hub.sparql.protocol import Operation
 from hub.sparql.worker import render
@@ -40,16 +41,6 @@ READ_FACTOR = 4
 #: Virtuoso labels blank nodes ``nodeID://b1`` in results, which is not a
 #: blank node label: the prefix is dropped (as the remote store does).
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
-
-
-class Forwarded(Exception):
-    """The query could not be answered; ``status`` is the HTTP status to send."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
 
 class Remote:
@@ -77,7 +68,7 @@ class Remote:
             try:
                 query, from_default, from_named = split_dataset(query, job.get("base_iri"))
             except UnresolvedName as exc:
-                raise Forwarded(400, f"SPARQL syntax error: {exc}") from None
+                raise QueryFailed(400, f"SPARQL syntax error: {exc}") from None
             if default is None and named is None:
                 default, named = from_default, from_named
         if job.get("base_iri"):
@@ -87,7 +78,7 @@ class Remote:
             query = f"BASE <{job['base_iri']}> {query}"
         accept = NTRIPLES if op.info.form in ("CONSTRUCT", "DESCRIBE") else RESULTS_JSON
         if not self.slots.acquire(timeout=self.timeout):
-            raise Forwarded(503, f"all {self.workers} query slots are busy; try again shortly",
+            raise QueryFailed(503, f"all {self.workers} query slots are busy; try again shortly",
                             {"Retry-After": "2"})
         try:
             raw = self.store.query_raw(
@@ -95,23 +86,23 @@ class Remote:
                 union=default is None and named is None,
                 max_bytes=int(job["max_bytes"]) * READ_FACTOR, allow_capped=True)
         except StoreIncomplete:
-            raise Forwarded(
+            raise QueryFailed(
                 503, f"The query was stopped after {self.timeout:g} seconds, the longest a query "
                 "may run here (sparql.timeout). Narrow it (a LIMIT, fewer unbound patterns or "
                 "shorter property paths) or download the dump to run it locally.") from None
         except StoreBusy as exc:
-            raise Forwarded(503, f"{exc}.", {"Retry-After": "2"}) from None
+            raise QueryFailed(503, f"{exc}.", {"Retry-After": "2"}) from None
         except SparqlError as exc:
             if "estimated execution time" in str(exc):  # Virtuoso's refusal before it starts
-                raise Forwarded(503, f"The store will not run the query: {_server_words(exc)}. Narrow "
+                raise QueryFailed(503, f"The store will not run the query: {_server_words(exc)}. Narrow "
                                 "it (a LIMIT, fewer unbound patterns or shorter property paths) or "
                                 "download the dump to run it locally.") from None
             if exc.status == 400:
-                raise Forwarded(400, f"The query was refused by the store: {_server_words(exc)}") from None
+                raise QueryFailed(400, f"The query was refused by the store: {_server_words(exc)}") from None
             if exc.status is None and "no answer within" in str(exc):
-                raise Forwarded(503, f"The query was stopped after {self.timeout:g} seconds, the "
+                raise QueryFailed(503, f"The query was stopped after {self.timeout:g} seconds, the "
                                 "longest a query may run here (sparql.timeout).") from None
-            raise Forwarded(502, f"The store could not answer the query: {_server_words(exc)}") from None
+            raise QueryFailed(502, f"The store could not answer the query: {_server_words(exc)}") from None
         finally:
             self.slots.release()
         header, body = _reshape(raw.body, raw.content_type, raw.truncated, job)
@@ -140,21 +131,21 @@ def _reshape(body: bytes, content_type: str, cut: bool, job: dict[str, Any]) -> 
             except SyntaxError:
                 if not cut:
                     raise
-                raise Forwarded(502, "The store's answer was too large to read within "
+                raise QueryFailed(502, "The store's answer was too large to read within "
                                 "sparql.max_result_bytes.") from None
             return render(result, job, cut=cut)
         if "sparql-results+xml" in media:
             return render(ox.parse_query_results(body, ox.QueryResultsFormat.XML), job, cut=cut)
         rdf_format = ox.RdfFormat.from_media_type(media) if media else None
         if rdf_format is None:
-            raise Forwarded(502, f"The store answered with {content_type or 'no content type'}, "
+            raise QueryFailed(502, f"The store answered with {content_type or 'no content type'}, "
                             "which the hub cannot read.")
         if cut and rdf_format != ox.RdfFormat.N_TRIPLES:
-            raise Forwarded(502, "The store's answer was too large to read within "
+            raise QueryFailed(502, "The store's answer was too large to read within "
                             "sparql.max_result_bytes.")
         if cut:
             body = body[: body.rfind(b"\n") + 1]  # whole lines only
         triples = (q.triple for q in ox.parse(body, rdf_format))
         return render(triples, job, cut=cut)
     except SyntaxError as exc:
-        raise Forwarded(502, f"The store's answer could not be read ({media}): {exc}") from None
+        raise QueryFailed(502, f"The store's answer could not be read ({media}): {exc}") from None
