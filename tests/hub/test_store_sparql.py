@@ -19,9 +19,10 @@ import pytest
 import requests
 from rdflib import Literal, URIRef
 
-from hub import ids
+from hub import ids, search
 from hub.cli import main
 from hub.entities import EntityReader
+from hub.index import current_generation
 from hub.runner import harvest_source
 from hub.settings import DEFAULT_CONFIG_DIR, Config, load_config
 from hub.store import StoreError, open_store
@@ -265,8 +266,9 @@ def _hub(tmp_path: Path, name: str, env: dict[str, str]) -> tuple[Config, dict[s
 def test_harvest_entities_validate_and_export_on_virtuoso(remote, replay, tmp_path: Path,
                                                           monkeypatch, capsys) -> None:
     """A harvest through the runner lands in Virtuoso; entity listing, ``ogh
-    validate``, ``ogh sources`` and ``ogh export`` read it back; and all of it
-    agrees with the same harvest on the embedded store."""
+    validate``, ``ogh sources``, ``ogh export`` and ``ogh index`` (then a
+    search) read it back; and all of it agrees with the same harvest on the
+    embedded store."""
     replay.clear_faults()
     remote_env = {"OGH_STORE_BACKEND": "sparql", "OGH_STORE_QUERY_URL": remote.sparql_url,
                   "OGH_STORE_UPDATE_URL": remote.sparql_url,
@@ -294,11 +296,19 @@ def test_harvest_entities_validate_and_export_on_virtuoso(remote, replay, tmp_pa
         assert main(["export", "--format", "nquads", "-o", str(backup)]) == 0
         with gzip.open(backup, "rt", encoding="utf-8") as f:
             quads = sorted(set(f.read().splitlines()))
-        results[name] = (entities, graphs, validation, status, quads)
+        # The search index, built from the store by `ogh index`, finds the documents.
+        assert main(["index", "--json"]) == 0
+        capsys.readouterr()
+        generation = current_generation(config)
+        assert generation is not None
+        found = search.search(search.Generation(generation), search.SearchRequest(q="open government"))
+        hits = sorted((h["iri"], h["title"]) for h in found.hits)
+        results[name] = (entities, graphs, validation, status, quads, hits)
     source_graph = str(ids.source_graph("ni-pages"))
     assert source_graph in remote.graphs()  # it is in Virtuoso itself
     remote_result, embedded_result = results["remote"], results["embedded"]
-    entities, graphs, validation, status, quads = remote_result
+    entities, graphs, validation, status, quads, hits = remote_result
+    assert hits and hits == embedded_result[5]
     assert len(entities) == 2 and all(e["sources"] == ["ni-pages"] for e in entities)
     assert {e["iri"] for e in entities} == {e["iri"] for e in embedded_result[0]}
     assert [e["title"] for e in entities] == [e["title"] for e in embedded_result[0]]
