@@ -46,7 +46,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 from whoosh.support.charset import accent_map
 
-from hub.entities import KINDS, EntityReader, source_id, source_priorities
+from hub.entities import KINDS, EntityReader, in_list, source_id, source_priorities
 from hub.fsync import fsync_dir, fsync_tree
 from hub.store import GraphStore
 from vocab import DCTERMS, GRAPH, OGH, RDFS, SDO, SKOS
@@ -240,18 +240,24 @@ def _read_extra(store: GraphStore, iris: list[str] | None = None) -> _Extra:
     return extra
 
 
+#: Predicates whose Welsh values go to the Welsh fields.
+_WELSH_FIELDS = (DCTERMS.title, DCTERMS.description, OGH.text, SKOS.prefLabel, RDFS.label,
+                 OGH.themeLabel)
+
+
 def _read_extra_of(store: GraphStore, values: str, extra: _Extra) -> None:
+    """The facts of :class:`_Extra` for the subjects of ``values`` (``VALUES
+    ?s { ... }``), or of every subject when it is empty."""
     rows = store.select(
-        f"SELECT ?s ?p ?o WHERE {{ {values}VALUES ?p {{ <{DCTERMS.title}> <{DCTERMS.description}> "
-        f"<{OGH.text}> <{SKOS.prefLabel}> <{RDFS.label}> <{OGH.themeLabel}> }} ?s ?p ?o "
+        f"SELECT ?s ?p ?o WHERE {{ {values}?s ?p ?o FILTER(?p IN ({in_list(_WELSH_FIELDS)})) "
         'FILTER(langMatches(lang(?o), "cy")) }'
     )
     for row in rows:
         pred = str(row["p"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         extra.welsh.setdefault(str(row["s"]), {}).setdefault(pred, []).append(str(row["o"]))
     rows = store.select(
-        f"SELECT DISTINCT ?s ?g WHERE {{ {values}VALUES ?t {{ {_kind_classes()} }} "
-        f"GRAPH ?g {{ ?s <{_RDF_TYPE}> ?t }} }}"
+        f"SELECT DISTINCT ?s ?g WHERE {{ {values}GRAPH ?g {{ ?s <{_RDF_TYPE}> ?t }} "
+        f"FILTER(?t IN ({in_list(KINDS.values())})) }}"
     )
     for row in rows:
         sid = source_id(str(row["g"]))

@@ -172,12 +172,28 @@ class GraphStore(ABC):
 
 
 def _ox_rows(results: ox.QuerySolutions) -> list[Row]:
+    """The solutions as rows of rdflib terms. An IRI met again is the same
+    ``URIRef``: making one checks the IRI, which costs more than the query on
+    large answers (an entity listing repeats each subject and predicate)."""
     names = [v.value for v in results.variables]
+    positions = list(enumerate(names))
+    iris: dict[str, URIRef] = {}
     rows = []
     for solution in results:
-        rows.append(
-            Row({n: (from_ox(solution[n]) if solution[n] is not None else None) for n in names})
-        )
+        row: dict[str, Node | None] = {}
+        for i, name in positions:
+            term = solution[i]
+            if term is None:
+                row[name] = None
+            elif type(term) is ox.NamedNode:
+                value = term.value
+                iri = iris.get(value)
+                if iri is None:
+                    iri = iris[value] = URIRef(value)
+                row[name] = iri
+            else:
+                row[name] = from_ox(term)
+        rows.append(Row(row))
     return rows
 
 

@@ -4,6 +4,7 @@ text for SPARQL Update requests."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,6 +32,12 @@ def to_ox(term: Node) -> Any:
     raise TypeError(f"cannot store {term!r} ({type(term).__name__})")
 
 
+@functools.lru_cache(maxsize=256)
+def _datatype(iri: str) -> URIRef:
+    """A literal's datatype IRI (a handful recur; making a URIRef checks it)."""
+    return URIRef(iri)
+
+
 def from_ox(term: Any) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -42,7 +49,7 @@ def from_ox(term: Any) -> Node:
         datatype = term.datatype.value
         if datatype == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value, datatype=_datatype(datatype))
     if isinstance(term, ox.DefaultGraph):
         raise TypeError("the default graph is not a term")
     raise TypeError(f"unknown term {term!r}")
