@@ -15,33 +15,14 @@ from harvesters.replay import Fault
 from hub import ids
 from hub.cli import main
 from hub.runner import harvest_source, source_lock
-from hub.settings import DEFAULT_CONFIG_DIR, load_config
+from hub.settings import load_config
 from hub.store import open_store, rdflib_graph
-
-TOPIC = "https://www.finance-ni.gov.uk/topics/transparency-and-open-government"
-NETWORK = "https://opengovernment.org.uk/networks/ni-ogn/"
-
-SOURCES = f"""
-[[source]]
-id = "ni-pages"
-name = "Northern Ireland pages"
-jurisdiction = "northern-ireland"
-publisher = "Department of Finance"
-harvester = "pages"
-base_url = "https://www.finance-ni.gov.uk"
-hosts = ["www.finance-ni.gov.uk", "opengovernment.org.uk"]
-entry_points = ["{TOPIC}", "{NETWORK}"]
-licence = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-expect = {{ Document = 2 }}
-"""
+from tests.hub.ni_pages import NETWORK, TOPIC, config_folder
 
 
 @pytest.fixture
 def pages_config(tmp_path: Path, data_dir: Path, monkeypatch):
-    folder = tmp_path / "config"
-    folder.mkdir()
-    shutil.copy(DEFAULT_CONFIG_DIR / "hub.toml", folder / "hub.toml")
-    (folder / "sources.toml").write_text(SOURCES)
+    folder = config_folder(tmp_path / "config")
     monkeypatch.setenv("OGH_CONFIG", str(folder))
     monkeypatch.setenv("OGH_HOME", str(data_dir))
     return load_config(folder, overrides={"hub.data_dir": str(data_dir), "http.backoff": 0.01})

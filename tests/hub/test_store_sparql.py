@@ -10,7 +10,6 @@ import gzip
 import json
 import multiprocessing
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from hub.cli import main
 from hub.entities import EntityReader
 from hub.index import current_generation
 from hub.runner import harvest_source
-from hub.settings import DEFAULT_CONFIG_DIR, Config, load_config
+from hub.settings import Config, load_config
 from hub.store import StoreError, open_store
 from hub.store_sparql import (
     CATALOGUE,
@@ -36,6 +35,7 @@ from hub.store_sparql import (
     StoreBusy,
     StoreIncomplete,
 )
+from tests.hub.ni_pages import config_folder
 from tests.virtuoso import free_port
 
 G = "https://w3id.org/ogh/graph/source/test"
@@ -236,28 +236,10 @@ def test_query_raw_forwards_a_query_with_limits(remote_config: Config) -> None:
 
 # ------------------------------------------------------------------ the hub on it
 
-TOPIC = "https://www.finance-ni.gov.uk/topics/transparency-and-open-government"
-NETWORK = "https://opengovernment.org.uk/networks/ni-ogn/"
-SOURCES = f"""
-[[source]]
-id = "ni-pages"
-name = "Northern Ireland pages"
-jurisdiction = "northern-ireland"
-publisher = "Department of Finance"
-harvester = "pages"
-base_url = "https://www.finance-ni.gov.uk"
-hosts = ["www.finance-ni.gov.uk", "opengovernment.org.uk"]
-entry_points = ["{TOPIC}", "{NETWORK}"]
-licence = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-expect = {{ Document = 2 }}
-"""
 
 
 def _hub(tmp_path: Path, name: str, env: dict[str, str]) -> tuple[Config, dict[str, str]]:
-    folder = tmp_path / name / "config"
-    folder.mkdir(parents=True)
-    shutil.copy(DEFAULT_CONFIG_DIR / "hub.toml", folder / "hub.toml")
-    (folder / "sources.toml").write_text(SOURCES)
+    folder = config_folder(tmp_path / name / "config")
     env = {"OGH_CONFIG": str(folder), "OGH_HOME": str(tmp_path / name / "data"), **env}
     return load_config(folder, environ=env), env
 
