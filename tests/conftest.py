@@ -116,3 +116,28 @@ def remote(virtuoso):  # type: ignore[no-untyped-def]
     """The session's Virtuoso, emptied of the graphs earlier tests stored."""
     virtuoso.reset()
     return virtuoso
+
+
+# ------------------------------------------------------------------ the browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (no browser download), one per
+    test module."""
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        require_service("chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_service("playwright (pip install playwright)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.hub.conftest import running_server
-from tests.hub.web.test_browser import browser  # noqa: F401 - the fixture
 from tests.reliability.markup import MARK
 from tests.reliability.test_web import entity_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_planted_script_never_runs(browser, hostile_hub, tally) -> None:  # noqa: F811
+def test_planted_script_never_runs(browser, hostile_hub, tally) -> None:
     with running_server(hostile_hub.data_dir) as base:
         page = browser.new_page()
         dialogs: list[str] = []

@@ -13,7 +13,6 @@ import pytest
 
 from tests.hub.conftest import running_server
 from tests.hub.web.corpus_site import build_corpus_site
-from tests.hub.web.test_browser import browser  # noqa: F401 - the module's chromium
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +30,7 @@ def _chart_box(page: object, chart_id: str) -> dict[str, float]:
 
 
 def test_compare_page_charts_and_choosing_jurisdictions(
-        browser: object, corpus_url: str, output_dir: Path) -> None:  # noqa: F811
+        browser: object, corpus_url: str, output_dir: Path) -> None:
     shots = output_dir / "browser"
     shots.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -87,7 +86,7 @@ def test_compare_page_charts_and_choosing_jurisdictions(
     page.close()
 
 
-def test_compare_page_at_320px(browser: object, corpus_url: str, output_dir: Path) -> None:  # noqa: F811
+def test_compare_page_at_320px(browser: object, corpus_url: str, output_dir: Path) -> None:
     page = browser.new_page(viewport={"width": 320, "height": 640})
     page.goto(corpus_url + "/compare")
     # Only the table wrappers (which scroll, and take focus to do so) may be wider.
