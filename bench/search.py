@@ -93,7 +93,7 @@ def query_set(seed: int = 11, n: int = 60) -> list[dict[str, Any]]:
             if i % 2:
                 filters["theme"] = [rng.choice(theme_labels)]
         if i % 7 == 3:
-            filters["year"] = [2000 + rng.randrange(0, 40)]
+            filters["year"] = [rng.randint(synthetic.FIRST_YEAR, synthetic.LAST_YEAR)]
         out.append({"q": q, "class": kind, **filters})
     return out
 

@@ -56,48 +56,75 @@ def _text(rng: random.Random, n: int, theme: str) -> str:
     return " ".join(words).capitalize() + "."
 
 
+#: The period the data covers: the years of the UK's open government plans.
+FIRST_YEAR, LAST_YEAR = 2011, 2026
+
+
+def _periods(rng: random.Random) -> list[tuple[int, int]]:
+    """Every plan period of two to four years starting within the period, in
+    a seeded order: one jurisdiction's plans, each period once."""
+    periods = [(start, start + length) for start in range(FIRST_YEAR, LAST_YEAR - 1)
+               for length in (1, 2, 3) if start + length <= LAST_YEAR]
+    rng.shuffle(periods)
+    return periods
+
+
 def records(n_documents: int, seed: int = 7) -> Iterator[r.Record]:
     """About ``n_documents`` records (plans, commitments, meetings, documents)
-    spread over the five jurisdictions and as many plans as it takes."""
+    spread over the five jurisdictions, all within 2011-2026.
+
+    Each jurisdiction gets a plan for each period it can have, and its forum
+    meets four to eight times a year. Past those, more data comes as more
+    groups meeting under the same plans (working groups of each forum, with
+    their own minutes and papers), not as more years, so that dates, plans
+    and year facets stay as a real hub's would."""
     rng = random.Random(seed)
     made = 0
     jurisdictions = list(BODIES)
+    periods = {j: _periods(rng) for j in jurisdictions}
+    met: set[tuple[str, int]] = set()
     cycle = 0
     while made < n_documents:
         for j in jurisdictions:
-            start = 2000 + cycle * 2
-            end = start + rng.choice((1, 2, 3))
+            start, end = periods[j][cycle % len(periods[j])]
+            group = cycle // len(periods[j])  # 0: the forum itself; then its working groups
             plan = r.PlanRef(j, start, end)
             url = f"https://example.{j}.gov.test/plans/{start}-{end}/"
             plan_themes = rng.sample(THEMES, 4)
-            yield r.Plan(
-                source_url=url, fetched_at=FETCHED, ref=plan,
-                title=f"{j.replace('-', ' ').title()} Open Government Action Plan {start}-{end}",
-                description=_text(rng, 40, plan_themes[0]), published=dt.date(start, 1, 15),
-                publisher=BODIES[j][0], themes=plan_themes,
-            )
-            made += 1
-            for n in range(1, rng.randint(4, 20) + 1):
-                theme = rng.choice(plan_themes)
-                ref = r.CommitmentRef(plan, number=n)
-                yield r.Commitment(
-                    source_url=url + f"commitment-{n}/", fetched_at=FETCHED, ref=ref,
-                    title=f"{theme.capitalize()}: {' '.join(rng.sample(WORDS, 4))}",
-                    description=_text(rng, 80, theme), themes=[theme],
-                    leads=[rng.choice(["Cabinet Office", "Department of Finance", "Scottish Government",
-                                       "Welsh Government", "Glasgow City Council"])],
-                    status=rng.choice(["in progress", "complete", "limited", "not started"]),
-                    milestones=[
-                        r.Milestone(source_url=url + f"commitment-{n}/", fetched_at=FETCHED,
-                                    commitment=ref, number=m,
-                                    title=" ".join(rng.sample(WORDS, 6)),
-                                    due=r.PartialDate(dt.date(end, rng.randint(1, 12), 1), "month"))
-                        for m in range(1, rng.randint(2, 5))
-                    ],
+            if group == 0:
+                yield r.Plan(
+                    source_url=url, fetched_at=FETCHED, ref=plan,
+                    title=f"{j.replace('-', ' ').title()} Open Government Action Plan {start}-{end}",
+                    description=_text(rng, 40, plan_themes[0]), published=dt.date(start, 1, 15),
+                    publisher=BODIES[j][0], themes=plan_themes,
                 )
                 made += 1
-            body, kind = BODIES[j]
+                for n in range(1, rng.randint(4, 20) + 1):
+                    theme = rng.choice(plan_themes)
+                    ref = r.CommitmentRef(plan, number=n)
+                    yield r.Commitment(
+                        source_url=url + f"commitment-{n}/", fetched_at=FETCHED, ref=ref,
+                        title=f"{theme.capitalize()}: {' '.join(rng.sample(WORDS, 4))}",
+                        description=_text(rng, 80, theme), themes=[theme],
+                        leads=[rng.choice(["Cabinet Office", "Department of Finance", "Scottish Government",
+                                           "Welsh Government", "Glasgow City Council"])],
+                        status=rng.choice(["in progress", "complete", "limited", "not started"]),
+                        milestones=[
+                            r.Milestone(source_url=url + f"commitment-{n}/", fetched_at=FETCHED,
+                                        commitment=ref, number=m,
+                                        title=" ".join(rng.sample(WORDS, 6)),
+                                        due=r.PartialDate(dt.date(end, rng.randint(1, 12), 1), "month"))
+                            for m in range(1, rng.randint(2, 5))
+                        ],
+                    )
+                    made += 1
+            forum, kind = BODIES[j]
+            body = forum if group == 0 else f"{forum} working group {group}"
+            site = f"https://example.{j}.gov.test/" + ("" if group == 0 else f"groups/{group}/")
             for year in range(start, end + 1):
+                if (body, year) in met:
+                    continue  # one year of meetings per group (plans overlap)
+                met.add((body, year))
                 for month in sorted(rng.sample(range(1, 13), rng.randint(4, 8))):
                     day = dt.date(year, month, rng.randint(1, 28))
                     groups = []
@@ -111,7 +138,7 @@ def records(n_documents: int, seed: int = 7) -> Iterator[r.Record]:
                         attendees += [r.Attendee(name=f"Person {rng.randint(1, 400)}", sector=sector,
                                                  heading=sector.title()) for _ in range(present)]
                     gov, cs, other = (g.present for g in groups)
-                    minutes_url = f"https://example.{j}.gov.test/minutes/{day.isoformat()}/"
+                    minutes_url = f"{site}minutes/{start}-{end}/{day.isoformat()}/"
                     yield r.Meeting(
                         source_url=minutes_url, fetched_at=FETCHED,
                         ref=r.MeetingRef(body, j, day), body_kind=kind,
@@ -132,7 +159,7 @@ def records(n_documents: int, seed: int = 7) -> Iterator[r.Record]:
                     )
                     made += 2
                     for k in range(rng.randint(0, 3)):
-                        news_url = f"https://example.{j}.gov.test/news/{day.isoformat()}-{k}/"
+                        news_url = f"{site}news/{start}-{end}/{day.isoformat()}-{k}/"
                         yield r.Document(
                             source_url=news_url, fetched_at=FETCHED, url=news_url,
                             title=f"{theme.capitalize()} {' '.join(rng.sample(WORDS, 5))}",
