@@ -54,9 +54,9 @@ from hub.store import open_store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_P95_MS = 50.0
-#: Records per index document the generator yields (milestones and plans add
+#: Index documents per record the generator yields (milestones and bodies add
 #: entities): used to generate about as many records as needed.
-ENTITIES_PER_RECORD = 1.38
+ENTITIES_PER_RECORD = 1.09
 
 
 # ------------------------------------------------------------------ queries
