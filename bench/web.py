@@ -42,7 +42,7 @@ def run(data_dir: Path, seconds: float = 10.0, rounds: int = 3, workers: int = 2
 
     paths = search_paths()
     out: dict[str, Any] = {"workers": workers, "threads": threads, "connections": connections}
-    with serving(data_dir, workers=workers, threads=threads, server_rate_limit=0) as base:
+    with serving(data_dir, workers=workers, threads=threads) as base:  # rate limit off
         session = requests.Session()
         for path in paths:  # every worker opens the index and warms it up
             session.get(base + path, timeout=60).raise_for_status()

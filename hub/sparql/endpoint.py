@@ -39,6 +39,14 @@ class QueryFailed(Exception):
         self.headers = headers or {}
 
 
+def timed_out(timeout: float) -> QueryFailed:
+    """The answer to a query stopped at the timeout, on either store."""
+    return QueryFailed(
+        503, f"The query was stopped after {timeout:g} seconds, the longest a query may run "
+        "here (sparql.timeout). Narrow it (a LIMIT, fewer unbound patterns or shorter property "
+        "paths) or download the dump to run it locally.")
+
+
 @dataclass
 class Answer:
     kind: str  # "select", "ask" or "graph"
@@ -184,10 +192,7 @@ class Endpoint:
         try:
             header, body = self.pool().run(job, self.timeout, client)
         except QueryTimeout:
-            raise QueryFailed(
-                503, f"The query was stopped after {self.timeout:g} seconds, the longest a query "
-                "may run here (sparql.timeout). Narrow it (a LIMIT, fewer unbound patterns or "
-                "shorter property paths) or download the dump to run it locally.") from None
+            raise timed_out(self.timeout) from None
         except PoolBusy as exc:
             raise QueryFailed(503, f"{exc}.", {"Retry-After": "2"}) from None
         except WorkerFailed as exc:

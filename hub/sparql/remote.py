@@ -27,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from hub.sparql.endpoint import QueryFailed
+from hub.sparql.endpoint import QueryFailed, timed_out
 from hub.sparql.lexer import UnresolvedName, split_dataset
 from hub.sparql.protocol import Operation
 from hub.sparql.worker import render
@@ -86,10 +86,7 @@ class Remote:
                 union=default is None and named is None,
                 max_bytes=int(job["max_bytes"]) * READ_FACTOR, allow_capped=True)
         except StoreIncomplete:
-            raise QueryFailed(
-                503, f"The query was stopped after {self.timeout:g} seconds, the longest a query "
-                "may run here (sparql.timeout). Narrow it (a LIMIT, fewer unbound patterns or "
-                "shorter property paths) or download the dump to run it locally.") from None
+            raise timed_out(self.timeout) from None
         except StoreBusy as exc:
             raise QueryFailed(503, f"{exc}.", {"Retry-After": "2"}) from None
         except SparqlError as exc:
@@ -100,8 +97,7 @@ class Remote:
             if exc.status == 400:
                 raise QueryFailed(400, f"The query was refused by the store: {_server_words(exc)}") from None
             if exc.status is None and "no answer within" in str(exc):
-                raise QueryFailed(503, f"The query was stopped after {self.timeout:g} seconds, the "
-                                "longest a query may run here (sparql.timeout).") from None
+                raise timed_out(self.timeout) from None
             raise QueryFailed(502, f"The store could not answer the query: {_server_words(exc)}") from None
         finally:
             self.slots.release()
